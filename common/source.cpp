@@ -1,0 +1,35 @@
+// Source files: line tables and line/column lookup.
+#include "common/source.hpp"
+
+#include <algorithm>
+
+namespace ward {
+
+SourceFile::SourceFile(std::string name, std::string text)
+    : name_(std::move(name)), text_(std::move(text)) {
+  lineStarts_.push_back(0);
+  for (uint32_t i = 0; i < text_.size(); ++i)
+    if (text_[i] == '\n') lineStarts_.push_back(i + 1);
+}
+
+LineCol SourceFile::lineCol(uint32_t offset) const {
+  if (offset > text_.size()) offset = static_cast<uint32_t>(text_.size());
+  auto it = std::upper_bound(lineStarts_.begin(), lineStarts_.end(), offset);
+  uint32_t line = static_cast<uint32_t>(it - lineStarts_.begin());
+  return LineCol{line, offset - lineStarts_[line - 1] + 1};
+}
+
+std::string_view SourceFile::lineText(uint32_t line) const {
+  if (line == 0 || line > lineStarts_.size()) return {};
+  uint32_t b = lineStarts_[line - 1];
+  uint32_t e = line < lineStarts_.size() ? lineStarts_[line] : static_cast<uint32_t>(text_.size());
+  while (e > b && (text_[e - 1] == '\n' || text_[e - 1] == '\r')) --e;
+  return std::string_view(text_).substr(b, e - b);
+}
+
+uint32_t SourceMap::add(std::string name, std::string text) {
+  files_.push_back(std::make_unique<SourceFile>(std::move(name), std::move(text)));
+  return static_cast<uint32_t>(files_.size());
+}
+
+}  // namespace ward

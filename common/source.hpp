@@ -1,0 +1,62 @@
+// Source files and byte spans: the positions every diagnostic points at.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ward {
+
+// A half-open byte range [begin, end) into one SourceFile. Line and column are
+// computed only when a diagnostic is rendered, so spans stay two integers.
+struct Span {
+  uint32_t file = 0;   // index into a SourceMap; 0 means "no file"
+  uint32_t begin = 0;
+  uint32_t end = 0;
+
+  bool valid() const { return file != 0; }
+  static Span merge(Span a, Span b) {
+    if (!a.valid()) return b;
+    if (!b.valid()) return a;
+    return Span{a.file, a.begin < b.begin ? a.begin : b.begin, a.end > b.end ? a.end : b.end};
+  }
+};
+
+struct LineCol {
+  uint32_t line = 1;  // 1-based
+  uint32_t col = 1;   // 1-based, in bytes
+};
+
+// One loaded text (a policy file, a stdlib module, an inline expression).
+class SourceFile {
+public:
+  SourceFile(std::string name, std::string text);
+
+  const std::string& name() const { return name_; }
+  const std::string& text() const { return text_; }
+  LineCol lineCol(uint32_t offset) const;
+  // The text of 1-based line `line`, without its newline.
+  std::string_view lineText(uint32_t line) const;
+
+private:
+  std::string name_;
+  std::string text_;
+  std::vector<uint32_t> lineStarts_;
+};
+
+// Owns every SourceFile of one compilation; Span::file indexes into it (1-based).
+class SourceMap {
+public:
+  uint32_t add(std::string name, std::string text);
+  const SourceFile* get(uint32_t id) const {
+    return id == 0 || id > files_.size() ? nullptr : files_[id - 1].get();
+  }
+  size_t size() const { return files_.size(); }
+
+private:
+  std::vector<std::unique_ptr<SourceFile>> files_;
+};
+
+}  // namespace ward
