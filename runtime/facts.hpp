@@ -5,10 +5,10 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "common/diagnostic.hpp"
@@ -20,16 +20,108 @@ namespace ward {
 // fact base is built, so lookups from many threads need no lock.
 class Interner {
 public:
+  Interner();
+  ~Interner();
+  Interner(const Interner&) = delete;
+  Interner& operator=(const Interner&) = delete;
+
   StrId intern(std::string_view s);
   std::optional<StrId> find(std::string_view s) const;
   std::string_view get(StrId id) const { return strings_[id]; }
   size_t size() const { return strings_.size(); }
+  // After this, intern() of a new string is a programming error (asserted).
+  void freeze() { frozen_ = true; }
 
 private:
-  // Note: a deque keeps string_views into earlier strings valid as it grows.
-  std::vector<std::unique_ptr<std::string>> owned_;
+  void grow();
+  // Note: text lives in large blocks that never move, so string_views into
+  // earlier strings stay valid as the interner grows, and there is no heap
+  // allocation per string.
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t blockUsed_ = 0;
+  size_t blockSize_ = 0;
   std::vector<std::string_view> strings_;
-  std::unordered_map<std::string_view, StrId> index_;
+  // Open addressing: (hash << 32) | (StrId + 1), 0 = empty. Keeping the hash
+  // in the slot skips most string compares without another memory access.
+  std::vector<uint64_t> slots_;
+  bool frozen_ = false;
+};
+
+// One stored attribute of one kind, encoded by its type so that a fact costs
+// what its values need (a bool one byte, a string or a reference four) rather
+// than a 24-byte Value each. Readers get Values back.
+class FactColumn {
+public:
+  enum class Encoding : uint8_t { Value, Bool, Str, Ref, Int, Traffic, List };
+  static constexpr uint32_t kNull32 = 0xffffffffu;
+  static constexpr uint32_t kPending = 0x80000000u;  // Ref: a reference not resolved yet
+  // A list: where its elements are, or null, or (while building) pending.
+  struct ListSlot {
+    uint64_t offset = 0;
+    uint32_t length = 0;
+    uint8_t state = 0;  // 0 null, 1 list, 2 pending (offset = pending index)
+  };
+
+  FactColumn() = default;
+  explicit FactColumn(const Type& type);
+
+  Encoding encoding() const { return enc_; }
+  size_t size() const { return size_; }
+  // Grows to at least n entries; new entries are null.
+  void grow(size_t n);
+  void shrinkTo(size_t n);
+  Value get(size_t i) const {
+    switch (enc_) {
+      case Encoding::Value: return values_[i];
+      case Encoding::Bool: return u8_[i] == 2 ? Value{} : Value::boolean(u8_[i] != 0);
+      case Encoding::Str: return u32_[i] == kNull32 ? Value{} : Value::string(u32_[i]);
+      case Encoding::Ref:
+        return u32_[i] >= kPending ? Value{} : Value::entity(refKind_, u32_[i]);
+      case Encoding::Int: return u64_[i] == kNullInt ? Value{} : Value::integer(static_cast<int64_t>(u64_[i]));
+      case Encoding::Traffic: {
+        uint64_t t = u64_[i];
+        if (t == 0) return Value{};
+        return Value::traffic(net::Traffic{static_cast<int16_t>(static_cast<uint16_t>(t >> 32)),
+                                           net::PortRange{static_cast<uint16_t>(t >> 16), static_cast<uint16_t>(t)}});
+      }
+      case Encoding::List: {
+        const ListSlot& l = lists_[i];
+        return l.state == 1 ? Value::list(Arena::Facts, l.offset, l.length) : Value{};
+      }
+    }
+    return Value{};
+  }
+  void set(size_t i, const Value& v);
+  // Raw access for reference resolution in the builder.
+  uint32_t& ref(size_t i) { return u32_[i]; }
+  ListSlot& listSlot(size_t i) { return lists_[i]; }
+
+private:
+  static constexpr uint64_t kNullInt = 0x8000000000000000ull;
+  Encoding enc_ = Encoding::Value;
+  KindId refKind_ = kNoKind;
+  size_t size_ = 0;
+  std::vector<Value> values_;
+  std::vector<uint8_t> u8_;
+  std::vector<uint32_t> u32_;
+  std::vector<uint64_t> u64_;
+  std::vector<ListSlot> lists_;
+};
+
+// A column as the VM reads it: stored or derived, with the value that stands
+// for a missing one (the attribute's default, or null), so readers need no
+// branch on whether the column was ever written.
+struct ColumnView {
+  const FactColumn* stored = nullptr;  // or
+  const Value* derived = nullptr;
+  size_t size = 0;
+  Value fallback;
+
+  Value operator[](EntityIndex i) const {
+    if (i >= size) return fallback;
+    Value v = derived ? derived[i] : stored->get(i);
+    return v.isNull() ? fallback : v;
+  }
 };
 
 class FactBase {
@@ -45,15 +137,24 @@ public:
 
   size_t count(KindId kind) const;
   // Attribute `attr` of entity (kind, index); derived attributes are computed
-  // (once per column) on first access.
+  // (once per column) on first access. Unset attributes read as their default
+  // (see AttrDef::defaultValue) or null.
   Value get(KindId kind, EntityIndex index, AttrId attr) const;
+  // The whole column, computing it first if it is derived. Fast path for the VM.
+  ColumnView column(KindId kind, AttrId attr) const;
   // The entity's `id` attribute as text.
   std::string_view idOf(KindId kind, EntityIndex index) const;
   std::optional<EntityIndex> find(KindId kind, std::string_view id) const;
-  // Elements of a list value that lives in this fact base's arena.
+  // Elements of a list value that lives in this fact base (Arena::Facts). The
+  // offset of such a list is opaque: it also names the arena segment it is in.
   std::span<const Value> list(const Value& v) const;
   // The list of every entity of a kind (for `for s in subnets`).
   Value all(KindId kind) const;
+  // Stores a list computed by a DeriveFn in the column being derived; only
+  // valid while a derivation runs on this thread.
+  Value derivedList(std::span<const Value> elems) const;
+  // Readable text of a value: "10.0.0.0/16", "tcp 443", "subnet-1", "[a, b]".
+  std::string format(const Value& v) const;
 
   // Warnings gathered while loading (unknown files, incomplete snapshots).
   const Diagnostics& warnings() const { return warnings_; }
@@ -66,8 +167,12 @@ private:
   std::vector<std::unique_ptr<Table>> tables_;
   std::vector<Value> arena_;
   Diagnostics warnings_;
+  // One slot per (kind, attribute): slotBase_[kind] + attr.
+  std::vector<uint32_t> slotBase_;
   mutable std::vector<std::unique_ptr<std::once_flag>> derivedOnce_;
+  mutable std::vector<std::unique_ptr<DerivedColumn>> derived_;
   void computeDerived(KindId kind, AttrId attr) const;
+  const DerivedColumn& derivedColumn(KindId kind, AttrId attr) const;
 };
 
 // Builds a FactBase. Loaders add entities by id and set attributes; references
@@ -78,22 +183,34 @@ public:
   explicit FactBaseBuilder(const Schema& schema = Schema::aws());
   ~FactBaseBuilder();
 
+  const Schema& schema() const;
   Interner& strings();
   StrId intern(std::string_view s);
+  std::string_view str(StrId id) const;
   // Returns the entity with this id, creating it if it does not exist yet (so
   // two inputs describing one resource merge into one entity).
   EntityIndex upsert(KindId kind, std::string_view id);
+  EntityIndex upsert(KindId kind, StrId id);
+  std::optional<EntityIndex> find(KindId kind, std::string_view id) const;
+  size_t count(KindId kind) const;
+  // Setting an attribute again replaces the earlier value (references too).
   void set(KindId kind, EntityIndex index, AttrId attr, Value v);
+  // The stored value (null if unset); for finish hooks and merging loaders.
+  Value get(KindId kind, EntityIndex index, AttrId attr) const;
   // A reference to an entity of the attribute's kind, by id; resolved in finish().
   // Unresolved references (a route to an IGW missing from the snapshot) become null.
   void setRef(KindId kind, EntityIndex index, AttrId attr, std::string_view targetId);
+  void setRef(KindId kind, EntityIndex index, AttrId attr, StrId targetId);
   // Lists: push elements, then take the list value.
   Value makeList(std::span<const Value> elems);
+  std::span<const Value> list(const Value& v) const;
   // A list of references by id, resolved in finish() (unresolved ids are dropped).
   void setRefList(KindId kind, EntityIndex index, AttrId attr, std::vector<std::string> targetIds);
+  void setRefList(KindId kind, EntityIndex index, AttrId attr, std::span<const StrId> targetIds);
   void warn(Diagnostic d);
 
-  // Resolves references, builds indexes and freezes the result.
+  // Resolves references, runs the schema's finish hooks, fills defaults,
+  // builds indexes and freezes the result. The builder is spent afterwards.
   Result<std::shared_ptr<const FactBase>> finish();
 
 private:
@@ -101,5 +218,9 @@ private:
   std::unique_ptr<FactBase> fb_;
   std::unique_ptr<Pending> pending_;
 };
+
+// Calendar dates as days since 1970-01-01 ("2024-02-29").
+std::optional<int64_t> parseDate(std::string_view text);
+std::string formatDate(int64_t days);
 
 }  // namespace ward

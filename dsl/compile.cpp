@@ -1,0 +1,389 @@
+// The compiler's program level: rules become one loop-nest chunk each (for
+// clauses, where, when, require, Fail) plus a message chunk and an explain
+// side-table; lets become chunks evaluated once; exemptions and metadata are
+// copied into the CompiledPolicy with source text rendered in advance.
+#include "dsl/compile.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "dsl/compiler.hpp"
+
+namespace ward {
+
+namespace compiler {
+
+using ast::BinaryOp;
+using ast::Expr;
+using ast::ExprKind;
+
+Compiler::Compiler(const Program* p, const Schema& s, CodeUnit& u)
+    : program(p), schema(s), sources(p ? p->sources : nullptr), unit(u) {
+  unit.schema = &schema;
+  if (program) {
+    unit.lets.resize(program->lets.size());
+    letState_.assign(program->lets.size(), LetState::Pending);
+  }
+  // The `tag` builtin reads each kind's `tags` list of `tag` entities.
+  unit.tagsAttr.assign(schema.kindCount(), kNoAttr);
+  for (KindId k = 0; k < schema.kindCount(); ++k)
+    if (auto a = schema.kind(k).find("tags")) unit.tagsAttr[k] = *a;
+  if (auto tk = schema.findKind("tag")) {
+    auto key = schema.kind(*tk).find("key");
+    auto value = schema.kind(*tk).find("value");
+    if (key && value) {
+      unit.tagKind = *tk;
+      unit.tagKey = *key;
+      unit.tagValue = *value;
+    }
+  }
+}
+
+uint32_t Compiler::str(std::string_view s) {
+  auto [it, inserted] = strIndex_.try_emplace(std::string(s), static_cast<uint32_t>(unit.strings.size()));
+  if (inserted) unit.strings.emplace_back(s);
+  return it->second;
+}
+
+uint32_t Compiler::attrName(std::string_view name) {
+  uint32_t k = str(name);
+  if (unit.attrByName.size() <= k) unit.attrByName.resize(k + 1);
+  std::vector<AttrId>& byKind = unit.attrByName[k];
+  if (byKind.empty()) {
+    byKind.assign(schema.kindCount(), kNoAttr);
+    for (KindId kind = 0; kind < schema.kindCount(); ++kind)
+      if (auto a = schema.kind(kind).find(name)) byKind[kind] = *a;
+  }
+  return k;
+}
+
+uint32_t Compiler::constList(std::vector<Value> elems) {
+  for (size_t i = 0; i < unit.constLists.size(); ++i) {
+    const auto& l = unit.constLists[i];
+    if (l.size() == elems.size() &&
+        std::equal(l.begin(), l.end(), elems.begin(), [](const Value& a, const Value& b) { return a.sameBits(b); }))
+      return static_cast<uint32_t>(i);
+  }
+  unit.constLists.push_back(std::move(elems));
+  return static_cast<uint32_t>(unit.constLists.size() - 1);
+}
+
+void Compiler::fail(Span span, std::string message) { errors.push_back(error(span, std::move(message))); }
+
+const SourceFile* Compiler::fileOf(Span s) const { return sources && s.valid() ? sources->get(s.file) : nullptr; }
+
+SourceLocation Compiler::locationOf(Span s) const {
+  SourceLocation loc;
+  if (const SourceFile* f = fileOf(s)) {
+    LineCol lc = f->lineCol(s.begin);
+    loc.file = f->name();
+    loc.line = lc.line;
+    loc.col = lc.col;
+  }
+  return loc;
+}
+
+std::string Compiler::textOf(const Expr& e) const {
+  const SourceFile* f = fileOf(e.span);
+  if (!f || e.span.end <= e.span.begin || e.span.end > f->text().size()) return printExpr(e);
+  // Source text with each run of whitespace (a line break in a long
+  // condition) shown as one space.
+  std::string out;
+  bool space = false;
+  for (char c : std::string_view(f->text()).substr(e.span.begin, e.span.end - e.span.begin)) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+// Lets are compiled on first use, each into a frame of its own; letOrder
+// lists them dependencies first, which is the order the VM evaluates them in.
+void Compiler::ensureLet(uint32_t index, Span use) {
+  if (!program || index >= program->lets.size()) {
+    fail(use, fmt::format("internal error: reference to unknown let #{}", index));
+    return;
+  }
+  if (letState_[index] == LetState::Done) return;
+  if (letState_[index] == LetState::Compiling) {
+    fail(use, fmt::format("let '{}' depends on itself", program->lets[index]->name));
+    return;
+  }
+  letState_[index] = LetState::Compiling;
+  const ast::Let& let = *program->lets[index];
+  Emitter* outerEm = em;
+  FrameAlloc* outerFrame = frame;
+  SlotMap* outerSlots = slots;
+  int outerDepth = inlineDepth;
+  FrameAlloc lf;
+  lf.next = lf.size = slotsUsed(let.value.get());
+  SlotMap identity;
+  frame = &lf;
+  slots = &identity;
+  inlineDepth = 0;
+  CompiledLet& out = unit.lets[index];
+  out.name = let.name;
+  out.chunk = chunkFor(*let.value, "let " + let.name);
+  out.frameSize = lf.size;
+  em = outerEm;
+  frame = outerFrame;
+  slots = outerSlots;
+  inlineDepth = outerDepth;
+  letState_[index] = LetState::Done;
+  unit.letOrder.push_back(index);
+}
+
+namespace {
+
+// The top-level conjuncts of `a and b and c`.
+void conjuncts(const Expr& e, std::vector<const Expr*>& out) {
+  if (e.kind == ExprKind::Binary && e.binaryOp == BinaryOp::And) {
+    conjuncts(*e.args[0], out);
+    conjuncts(*e.args[1], out);
+    return;
+  }
+  out.push_back(&e);
+}
+
+bool isComparison(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Or:
+    case BinaryOp::And:
+    case BinaryOp::Add:
+    case BinaryOp::Sub: return false;
+    default: return true;
+  }
+}
+
+// The sub-expressions whose values explain why `e` is not true: both sides
+// of a comparison (literals are their own explanation), the operands of
+// `not`, `and` and `or`, or `e` itself.
+void operandsOf(const Expr& e, std::vector<const Expr*>& out) {
+  if (e.kind == ExprKind::Binary && isComparison(e.binaryOp)) {
+    for (const ast::ExprPtr& side : e.args)
+      if (!isLiteral(*side)) out.push_back(side.get());
+  } else if (e.kind == ExprKind::Binary && (e.binaryOp == BinaryOp::And || e.binaryOp == BinaryOp::Or)) {
+    operandsOf(*e.args[0], out);
+    operandsOf(*e.args[1], out);
+  } else if (e.kind == ExprKind::Unary && e.unaryOp == ast::UnaryOp::Not) {
+    operandsOf(*e.args[0], out);
+  } else if (!isLiteral(e)) {
+    out.push_back(&e);
+  }
+}
+
+// Quantifier variables of `e` (not of defs it calls): the candidates for
+// witness bindings.
+void witnessesOf(const Expr& e, std::vector<WitnessVar>& out) {
+  if (e.kind == ExprKind::Quantifier) out.push_back(WitnessVar{e.var, e.slot});
+  for (const ast::ExprPtr& a : e.args)
+    if (a) witnessesOf(*a, out);
+}
+
+}  // namespace
+
+namespace {
+
+// `self` is the conjunct being explained: an operand that is the conjunct
+// itself gets no chunk of its own (the VM shows the conjunct's value).
+std::vector<ExplainOperand> compileOperands(Compiler& c, const Expr& e, const Expr* self, const std::string& ruleId) {
+  std::vector<const Expr*> exprs;
+  operandsOf(e, exprs);
+  if (exprs.empty()) exprs.push_back(&e);
+  std::vector<ExplainOperand> out;
+  for (const Expr* x : exprs) {
+    std::string text = c.textOf(*x);
+    if (x == self) out.push_back(ExplainOperand{text, Chunk{}});
+    else out.push_back(ExplainOperand{text, c.chunkFor(*x, "operand " + text + " of " + ruleId)});
+  }
+  return out;
+}
+
+CompiledRule compileRule(Compiler& c, const ProgramRule& pr) {
+  const ast::Rule& r = *pr.rule;
+  CompiledRule out;
+  out.meta.id = pr.id;
+  out.meta.title = r.title.value_or(pr.id);
+  out.meta.level = r.level;
+  out.meta.severity = r.severity;
+  out.meta.tags = r.tags;
+  out.meta.rationale = r.rationale.value_or("");
+  out.meta.fix = r.fix.value_or("");
+  out.meta.refs = r.refs;
+  out.meta.location = c.locationOf(r.nameSpan.valid() ? r.nameSpan : r.span);
+
+  // Hidden slots go above every slot the checker assigned.
+  uint32_t base = r.frameSize;
+  for (const ast::ForClause& f : r.fors) {
+    base = std::max({base, f.slot + 1, slotsUsed(f.collection.get()), slotsUsed(f.where.get())});
+  }
+  base = std::max({base, slotsUsed(r.when.get()), slotsUsed(r.require.get()), slotsUsed(r.message.get())});
+  FrameAlloc frame;
+  frame.next = frame.size = base;
+  SlotMap identity;
+  c.frame = &frame;
+  c.slots = &identity;
+  c.inlineDepth = 0;
+
+  bool reach = callsReach(r.when.get(), c.program) || callsReach(r.require.get(), c.program);
+  for (const ast::ForClause& f : r.fors)
+    reach = reach || callsReach(f.collection.get(), c.program) || callsReach(f.where.get(), c.program);
+  out.usesReach = reach;
+
+  Emitter body("rule " + pr.id, c.sources);
+  c.em = &body;
+  struct LoopInfo {
+    uint32_t head, exit, mark;
+    std::vector<uint32_t> next;  // jumps to this loop's next iteration
+  };
+  std::vector<LoopInfo> loops;
+  std::vector<uint32_t> skips;  // jumps that end the rule (no for clauses)
+  auto skip = [&](uint32_t pos) { (loops.empty() ? skips : loops.back().next).push_back(pos); };
+
+  for (const ast::ForClause& f : r.fors) {
+    ForPlan plan;
+    plan.var = f.var;
+    plan.slot = c.slotOf(f.slot);
+    if (f.collection->kind == ExprKind::Name && f.collection->ref == ast::NameRef::Collection)
+      plan.kind = f.collection->kind_;
+    plan.collectionText = c.textOf(*f.collection);
+    if (f.where) plan.whereText = c.textOf(*f.where);
+    out.fors.push_back(plan);
+
+    auto [it, kindTable] = c.iterInit(*f.collection);
+    LoopInfo loop;
+    loop.mark = frame.alloc();
+    body.emit(Op::Mark, loop.mark);
+    loop.head = body.here();
+    loop.exit = body.emitJump(kindTable ? Op::NextEntity : Op::NextElem, it, plan.slot);
+    loops.push_back(std::move(loop));
+    if (f.where) {
+      c.expr(*f.where);
+      skip(body.emitJump(Op::JumpIfNotTrue));
+    }
+  }
+  if (reach) body.emit(Op::BeginInstance);
+  if (r.when) {
+    out.whenText = c.textOf(*r.when);
+    c.expr(*r.when);
+    skip(body.emitJump(Op::JumpIfNotTrue));
+  }
+  if (r.require) {
+    out.requireText = c.textOf(*r.require);
+    // A quantifier that a short circuit skips must not show the witness of
+    // an earlier instance in this instance's message or bindings.
+    std::vector<WitnessVar> vars;
+    witnessesOf(*r.require, vars);
+    for (const WitnessVar& w : vars) body.emit(Op::Unbind, c.slotOf(w.slot));
+    c.expr(*r.require);
+    skip(body.emitJump(Op::JumpIfTrue));
+  }
+  body.emit(Op::Fail);
+  while (!loops.empty()) {
+    LoopInfo& loop = loops.back();
+    for (uint32_t pos : loop.next) body.patch(pos, body.here());
+    body.emit(Op::LoopReset, loop.mark, loop.head);
+    body.patch(loop.exit, body.here());
+    loops.pop_back();
+  }
+  for (uint32_t pos : skips) body.patch(pos, body.here());
+  body.emit(Op::Return);
+  out.body = body.finish();
+
+  uint32_t failStack = 0;
+  if (r.message) {
+    out.message = c.chunkFor(*r.message, "message of " + pr.id);
+    failStack = out.message.maxStack;
+  }
+  if (r.require) {
+    std::vector<const Expr*> parts;
+    conjuncts(*r.require, parts);
+    for (const Expr* part : parts) {
+      ExplainCheck check;
+      check.text = c.textOf(*part);
+      check.operands = compileOperands(c, *part, part, pr.id);
+      witnessesOf(*part, check.witnesses);
+      if (part->kind == ExprKind::Quantifier && part->quant != ast::Quant::Any) {
+        check.witnessSlot = part->slot;
+        check.witnessOperands = compileOperands(c, *part->args[1], nullptr, pr.id);
+      }
+      // A lone conjunct is known to have failed; its chunk is only needed
+      // when an operand shows the conjunct's own value.
+      bool self = std::any_of(check.operands.begin(), check.operands.end(),
+                              [](const ExplainOperand& op) { return op.chunk.code.empty(); });
+      if (parts.size() > 1 || self) check.chunk = c.chunkFor(*part, "explain " + check.text);
+      failStack = std::max(failStack, check.chunk.maxStack);
+      for (const auto* ops : {&check.operands, &check.witnessOperands})
+        for (const ExplainOperand& op : *ops) failStack = std::max(failStack, op.chunk.maxStack);
+      out.explain.push_back(std::move(check));
+    }
+  }
+  out.frameSize = frame.size;
+  out.stackSize = out.body.maxStack + failStack + 1;
+  c.em = nullptr;
+  c.frame = nullptr;
+  c.slots = nullptr;
+  return out;
+}
+
+}  // namespace
+
+}  // namespace compiler
+
+Result<std::shared_ptr<const CompiledPolicy>> compile(const Program& program) {
+  auto policy = std::make_shared<CompiledPolicy>();
+  const Schema& schema = program.schema ? *program.schema : Schema::aws();
+  compiler::Compiler c(&program, schema, policy->unit);
+
+  for (const ProgramRule& pr : program.rules) {
+    if (!pr.rule) continue;
+    policy->rules.push_back(compiler::compileRule(c, pr));
+  }
+  std::stable_sort(policy->rules.begin(), policy->rules.end(),
+                   [](const CompiledRule& a, const CompiledRule& b) { return a.meta.id < b.meta.id; });
+  for (const CompiledRule& r : policy->rules) {
+    policy->maxFrame = std::max(policy->maxFrame, r.frameSize);
+    policy->maxStack = std::max(policy->maxStack, r.stackSize);
+  }
+  for (const ProgramExempt& pe : program.exempts) {
+    if (!pe.exempt) continue;
+    CompiledExemption e;
+    e.ruleId = pe.ruleId;
+    e.resource = pe.exempt->resource;
+    e.until = pe.exempt->until;
+    e.owner = pe.exempt->owner;
+    e.reason = pe.exempt->reason;
+    e.location = c.locationOf(pe.exempt->span);
+    policy->exemptions.push_back(std::move(e));
+  }
+  if (!c.errors.empty()) return fail(std::move(c.errors));
+  return std::shared_ptr<const CompiledPolicy>(std::move(policy));
+}
+
+Result<std::shared_ptr<const CompiledExpr>> compileExpression(const ast::Expr& expr, const Program* program,
+                                                              const Schema* schema) {
+  auto out = std::make_shared<CompiledExpr>();
+  const Schema& s = schema ? *schema : program && program->schema ? *program->schema : Schema::aws();
+  compiler::Compiler c(program, s, out->unit);
+  compiler::FrameAlloc frame;
+  frame.next = frame.size = compiler::slotsUsed(&expr);
+  compiler::SlotMap identity;
+  c.frame = &frame;
+  c.slots = &identity;
+  out->text = c.textOf(expr);
+  out->chunk = c.chunkFor(expr, "expr");
+  out->frameSize = frame.size;
+  out->maxStack = out->chunk.maxStack + 1;
+  if (expr.type.base != BaseType::Unknown && expr.type.base != BaseType::Any && expr.type.base != BaseType::Null)
+    out->type = s.typeName(expr.type);
+  if (!c.errors.empty()) return fail(std::move(c.errors));
+  return std::shared_ptr<const CompiledExpr>(std::move(out));
+}
+
+}  // namespace ward

@@ -1,0 +1,176 @@
+// Opcode tables expanded from opcodes.def, chunk line lookup, and the
+// disassembler that golden tests and `ward disasm` print.
+#include "runtime/chunk.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "runtime/values.hpp"
+
+namespace ward {
+
+namespace {
+
+constexpr const char* kOpNames[] = {
+#define OP(name, operand, effect) #name,
+#include "runtime/opcodes.def"
+#undef OP
+};
+
+constexpr OperandKind kOperandKinds[] = {
+#define OP(name, operand, effect) OperandKind::operand,
+#include "runtime/opcodes.def"
+#undef OP
+};
+
+constexpr const char* kBuiltinNames[] = {
+#define BUILTIN(id, name, sig) name,
+#include "runtime/builtins.def"
+#undef BUILTIN
+};
+
+}  // namespace
+
+const char* opName(Op op) { return kOpNames[static_cast<size_t>(op)]; }
+
+const char* builtinName(uint16_t id) { return id < kBuiltinCount ? kBuiltinNames[id] : "?"; }
+
+OperandKind operandKind(Op op) { return kOperandKinds[static_cast<size_t>(op)]; }
+
+unsigned operandWords(OperandKind k) {
+  switch (k) {
+    case OperandKind::None: return 0;
+    case OperandKind::Const:
+    case OperandKind::Str:
+    case OperandKind::List:
+    case OperandKind::Slot:
+    case OperandKind::Global:
+    case OperandKind::Kind:
+    case OperandKind::Attr:
+    case OperandKind::Jump:
+    case OperandKind::Count:
+    case OperandKind::Call: return 1;
+    case OperandKind::SlotAttr:
+    case OperandKind::SlotKind:
+    case OperandKind::SlotJump: return 2;
+    case OperandKind::IterJump: return 3;
+  }
+  return 0;
+}
+
+int stackEffect(Op op, uint32_t a) {
+  switch (op) {
+#define OP(name, operand, effect) \
+  case Op::name: return (effect);
+#include "runtime/opcodes.def"
+#undef OP
+  }
+  (void)a;
+  return 0;
+}
+
+std::string Chunk::where(uint32_t offset) const {
+  // The entry with the largest offset not after `offset`: instructions
+  // without an entry of their own belong to the expression before them.
+  auto it = std::upper_bound(lines.begin(), lines.end(), offset,
+                             [](uint32_t off, const LineInfo& l) { return off < l.offset; });
+  if (it == lines.begin() || file.empty()) return {};
+  --it;
+  return fmt::format("{}:{}:{}", file, it->line, it->col);
+}
+
+namespace {
+
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') { out += "\\n"; continue; }
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string stringName(const DisasmNames& n, uint32_t k) {
+  if (n.strings && k < n.strings->size()) return quoted((*n.strings)[k]);
+  return fmt::format("str#{}", k);
+}
+
+std::string kindName(const DisasmNames& n, uint32_t k) {
+  if (n.schema && k < n.schema->kindCount()) return n.schema->kind(static_cast<KindId>(k)).name;
+  return fmt::format("kind#{}", k);
+}
+
+std::string attrName(const DisasmNames& n, uint32_t word) {
+  KindId k = attrKind(word);
+  AttrId a = attrId(word);
+  if (n.schema && k < n.schema->kindCount() && a < n.schema->kind(k).attrs.size())
+    return n.schema->kind(k).name + "." + n.schema->kind(k).attrs[a].name;
+  return fmt::format("{}.attr#{}", kindName(n, k), a);
+}
+
+// Constants are never strings, so they render without a heap.
+std::string constantText(const Chunk& c, uint32_t k) {
+  if (k >= c.constants.size()) return fmt::format("#{}", k);
+  ValueHeap none;
+  const Value& v = c.constants[k];
+  return v.tag == Tag::Int ? fmt::format("{}", v.asInt()) : renderText(v, none);
+}
+
+std::string callName(Op op, const DisasmNames& n, uint32_t word) {
+  uint32_t id = word >> 8, argc = word & 0xff;
+  if (op == Op::CallBuiltin) return fmt::format("{}/{}", builtinName(static_cast<uint16_t>(id)), argc);
+  if (n.hosts && id < n.hosts->size()) return fmt::format("{}/{}", (*n.hosts)[id], argc);
+  return fmt::format("host#{}/{}", id, argc);
+}
+
+}  // namespace
+
+std::string disassemble(const Chunk& chunk, const DisasmNames& names) {
+  std::string out;
+  size_t pc = 0;
+  const auto& code = chunk.code;
+  while (pc < code.size()) {
+    Op op = static_cast<Op>(code[pc]);
+    if (code[pc] >= kOpCount) {
+      out += fmt::format("{:04}  <bad opcode {}>\n", pc, code[pc]);
+      break;
+    }
+    OperandKind kind = operandKind(op);
+    unsigned words = operandWords(kind);
+    if (pc + words >= code.size()) {
+      out += fmt::format("{:04}  {} <truncated>\n", pc, opName(op));
+      break;
+    }
+    auto w = [&](unsigned i) { return code[pc + 1 + i]; };
+    std::string operands;
+    switch (kind) {
+      case OperandKind::None: break;
+      case OperandKind::Const: operands = constantText(chunk, w(0)); break;
+      case OperandKind::Str: operands = stringName(names, w(0)); break;
+      case OperandKind::List: operands = fmt::format("list#{}", w(0)); break;
+      case OperandKind::Slot: operands = fmt::format("${}", w(0)); break;
+      case OperandKind::Global:
+        operands = names.lets && w(0) < names.lets->size() ? (*names.lets)[w(0)] : fmt::format("let#{}", w(0));
+        break;
+      case OperandKind::Kind: operands = kindName(names, w(0)); break;
+      case OperandKind::Attr: operands = attrName(names, w(0)); break;
+      case OperandKind::Jump: operands = fmt::format("-> {:04}", w(0)); break;
+      case OperandKind::Count: operands = fmt::format("{}", w(0)); break;
+      case OperandKind::Call: operands = callName(op, names, w(0)); break;
+      case OperandKind::SlotAttr: operands = fmt::format("${} {}", w(0), attrName(names, w(1))); break;
+      case OperandKind::SlotKind: operands = fmt::format("${} {}", w(0), kindName(names, w(1))); break;
+      case OperandKind::SlotJump: operands = fmt::format("${} -> {:04}", w(0), w(1)); break;
+      case OperandKind::IterJump: operands = fmt::format("${} ${} -> {:04}", w(0), w(1), w(2)); break;
+    }
+    if (operands.empty())
+      out += fmt::format("{:04}  {}\n", pc, opName(op));
+    else
+      out += fmt::format("{:04}  {:<14} {}\n", pc, opName(op), operands);
+    pc += 1 + words;
+  }
+  return out;
+}
+
+}  // namespace ward

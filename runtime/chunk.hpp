@@ -1,0 +1,105 @@
+// Bytecode chunks: the opcode enum expanded from opcodes.def, the instruction
+// encoding, the Chunk (code, constants, line table) and the disassembler.
+// This header is the only contract between the compiler and the VM.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/schema.hpp"
+#include "runtime/value.hpp"
+
+namespace ward {
+
+// How an instruction's operand words are read (see opcodes.def).
+enum class OperandKind : uint8_t {
+  None,
+  Const,     // index into Chunk::constants
+  Str,       // index into the policy's string table
+  List,      // index into the policy's constant lists
+  Slot,      // frame slot
+  Global,    // let index
+  Kind,      // KindId
+  Attr,      // kind << 16 | attr
+  Jump,      // absolute target offset
+  Count,     // number of stack values
+  Call,      // id << 8 | argc
+  SlotAttr,  // slot, kind << 16 | attr
+  SlotKind,  // slot, kind
+  SlotJump,  // slot, target
+  IterJump,  // iterator slot, variable slot, target
+};
+
+enum class Op : uint8_t {
+#define OP(name, operand, effect) name,
+#include "runtime/opcodes.def"
+#undef OP
+};
+
+inline constexpr size_t kOpCount = 0
+#define OP(name, operand, effect) +1
+#include "runtime/opcodes.def"
+#undef OP
+    ;
+
+// Builtin ids: positions in runtime/builtins.def (the checker's Expr::builtin).
+enum class BuiltinId : uint16_t {
+#define BUILTIN(id, name, sig) id,
+#include "runtime/builtins.def"
+#undef BUILTIN
+};
+
+inline constexpr uint16_t kBuiltinCount = 0
+#define BUILTIN(id, name, sig) +1
+#include "runtime/builtins.def"
+#undef BUILTIN
+    ;
+
+const char* opName(Op op);
+const char* builtinName(uint16_t id);
+OperandKind operandKind(Op op);
+unsigned operandWords(OperandKind k);
+inline unsigned instructionWords(Op op) { return 1 + operandWords(operandKind(op)); }
+// The net change in stack depth of one instruction, given its first operand word.
+int stackEffect(Op op, uint32_t a);
+
+inline uint32_t packAttr(KindId kind, AttrId attr) { return uint32_t{kind} << 16 | attr; }
+inline KindId attrKind(uint32_t word) { return static_cast<KindId>(word >> 16); }
+inline AttrId attrId(uint32_t word) { return static_cast<AttrId>(word & 0xffff); }
+inline uint32_t packCall(uint32_t id, uint32_t argc) { return id << 8 | argc; }
+
+// A source position of an instruction, for runtime error messages.
+struct LineInfo {
+  uint32_t offset = 0;
+  uint32_t line = 0;
+  uint32_t col = 0;
+};
+
+struct Chunk {
+  std::string name;  // "rule aws.vpc.flow_logs_enabled", "let ml_services", ...
+  std::vector<uint32_t> code;
+  std::vector<Value> constants;  // never strings: those live in the policy's string table
+  std::string file;              // the source file the lines below refer to
+  std::vector<LineInfo> lines;   // ascending offsets; one per instruction that can fail
+  uint32_t maxStack = 0;         // the deepest the value stack gets
+
+  // "file:line:col" of the instruction at `offset`, or "" when unknown.
+  std::string where(uint32_t offset) const;
+};
+
+// What the disassembler needs to print names instead of numbers; every
+// member is optional.
+struct DisasmNames {
+  const Schema* schema = nullptr;
+  const std::vector<std::string>* strings = nullptr;
+  const std::vector<std::string>* lets = nullptr;
+  const std::vector<std::string>* hosts = nullptr;
+};
+
+// One instruction per line: offset, opcode, operands and a comment naming
+// constants, attributes and jump targets, e.g. `0003  GetAttr      subnet.private`.
+std::string disassemble(const Chunk& chunk, const DisasmNames& names = {});
+
+}  // namespace ward

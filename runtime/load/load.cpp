@@ -1,0 +1,367 @@
+// The loading entry points: walking files and folders, reading each JSON text
+// with one reused parser, detecting its format by content, and turning any
+// problem into a diagnostic with file, line and column.
+#include "runtime/load/load.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "runtime/load/loader.hpp"
+
+namespace ward {
+
+namespace load {
+
+namespace {
+
+// The recursion of JsonFile::skip is bounded by the depth limit; this keeps a
+// caller's generous limit from turning into a stack overflow.
+constexpr uint32_t kHardDepthLimit = 1024;
+
+bool isBlank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+}
+
+}  // namespace
+
+Loader::Loader(FactBaseBuilder& builder, const LoadLimits& lim) : b(builder), limits(lim) {}
+
+void Loader::noteRegion(StrId region) {
+  if (std::find(folder_->regions.begin(), folder_->regions.end(), region) == folder_->regions.end())
+    folder_->regions.push_back(region);
+}
+
+void Loader::noteAccount(StrId account) {
+  if (std::find(folder_->accounts.begin(), folder_->accounts.end(), account) == folder_->accounts.end())
+    folder_->accounts.push_back(account);
+}
+
+void Loader::warn(JsonFile& j, const char* at, const std::string& category, std::string message) {
+  if (++warnCounts_[category] <= 5) b.warn(inputWarning(j.where(at), std::move(message)));
+}
+
+void Loader::finishFile(JsonFile& j) {
+  for (const auto& [category, count] : warnCounts_)
+    if (count > 5)
+      b.warn(inputWarning(j.name(), fmt::format("{} more warnings of this file not shown ({})", count - 5, category)));
+  warnCounts_.clear();
+}
+
+void Loader::finish() {
+  const Schema& s = b.schema();
+  for (auto& [folder, facts] : folders_) {
+    std::optional<StrId> region, account;
+    if (facts.regions.size() == 1) region = facts.regions.front();
+    if (facts.accounts.size() == 1) account = facts.accounts.front();
+    for (auto [kind, index] : facts.pending) {
+      auto ra = s.kind(kind).find("region");
+      auto aa = s.kind(kind).find("account");
+      if (region && ra && b.get(kind, index, *ra).isNull()) b.set(kind, index, *ra, Value::string(*region));
+      if (account && aa && b.get(kind, index, *aa).isNull()) b.set(kind, index, *aa, Value::string(*account));
+    }
+  }
+}
+
+void Loader::dispatch(JsonFile& j, od::document& doc) {
+  std::string_view text = j.text();
+  size_t start = text.find_first_not_of(" \t\r\n");
+  if (start != std::string_view::npos && text[start] != '{' && text[start] != '[') {
+    // A scalar document: say what it is, if it is valid JSON at all.
+    std::string_view token = text.substr(start, std::min<size_t>(40, text.size() - start));
+    token = token.substr(0, token.find_first_of(" \t\r\n"));
+    if (findSyntaxError(text, 16)) j.malformed(text.data() + start, "not a JSON object or array");
+    j.fail(text.data() + start, fmt::format("expected an object or an array at the top level, got {}",
+                                            token.front() == '"' ? "a string" : std::string(token)));
+  }
+  od::value root;
+  if (doc.get_value().get(root)) j.fail(nullptr, "expected an object or an array at the top level");
+  od::json_type type{};
+  j.check(root.type().get(type));
+  bool recognised = false;
+  if (type == od::json_type::object) {
+    // A first pass over the top-level keys tells Ward facts from AWS output.
+    bool ward = false;
+    od::object o = j.object(root);
+    j.fields(o, [&](std::string_view key, od::value&) {
+      if (key == "format" || key == "facts" || key == "intents") ward = true;
+      return !ward;
+    });
+    doc.rewind();
+    j.check(doc.get_value().get(root));
+    if (ward) {
+      readWardFacts(*this, j, root);
+      recognised = true;
+    } else {
+      recognised = readAwsObject(*this, j, root);
+    }
+  } else if (type == od::json_type::array) {
+    recognised = readAwsArray(*this, j, root);
+  } else {
+    j.fail(root.raw_json_token().data(), "expected an object or an array at the top level, got " + j.describe(root));
+  }
+  // On-Demand stops at the end of the first value; anything after it is an error.
+  if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS)
+    throw JsonError{"unexpected content after the JSON value", nullptr, {}, {}, true};
+  if (!recognised)
+    b.warn(inputWarning(j.name(),
+                        "not Ward facts nor a recognised AWS CLI describe-* output; the file is ignored"));
+}
+
+void Loader::loadText(const Source& src, simdjson::padded_string_view text) {
+  source = &src;
+  folder_ = &folders_[src.folder];
+  std::string_view view(text.data(), text.length());
+  uint32_t depth = std::min(limits.maxDepth, kHardDepthLimit);
+  JsonFile j(src.name, view, depth);
+  // An empty file is an empty snapshot, not an error.
+  if (isBlank(view)) return;
+  size_t errorsBefore = errors_.size();
+  auto syntaxError = [&](const std::string& fallback, const char* at) {
+    // The syntax checker pinpoints malformed input precisely; if it finds
+    // nothing wrong, report what simdjson said.
+    if (auto se = findSyntaxError(view, depth)) {
+      auto [line, col] = lineColOf(view, se->offset);
+      error(inputError(fmt::format("{}:{}:{}", src.name, line, col), "malformed JSON: " + se->message));
+    } else {
+      error(inputError(j.where(at), "malformed JSON: " + fallback));
+    }
+  };
+  try {
+    od::document doc;
+    auto err = parser_.iterate(text).get(doc);
+    if (err) {
+      syntaxError(simdjson::error_message(err), nullptr);
+    } else {
+      dispatch(j, doc);
+    }
+  } catch (const JsonError& e) {
+    if (e.syntax) syntaxError(e.pointer.empty() ? e.message : e.message + " (at " + e.pointer + ")", nullptr);
+    else {
+      Diagnostic d = inputError(j.where(e.at), e.message);
+      for (const std::string& n : e.notes) d.notes.push_back(Note{n, Span{}});
+      error(std::move(d));
+    }
+  } catch (const simdjson::simdjson_error& e) {
+    syntaxError(e.what(), nullptr);
+  }
+  if (errors_.size() == errorsBefore) finishFile(j);
+  source = nullptr;
+}
+
+// --- regions, accounts, route targets ----------------------------------------------
+
+bool looksLikeRegion(std::string_view s) {
+  // "us-east-1", "eu-central-2", "us-gov-west-1", "ap-southeast-4".
+  size_t dashes = std::count(s.begin(), s.end(), '-');
+  if (dashes < 2 || s.size() < 6 || s[2] != '-') return false;
+  if (!std::islower(static_cast<unsigned char>(s[0])) || !std::islower(static_cast<unsigned char>(s[1]))) return false;
+  size_t last = s.rfind('-');
+  if (last + 1 >= s.size()) return false;
+  return std::all_of(s.begin() + static_cast<long>(last) + 1, s.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string_view regionOfAz(std::string_view az) {
+  // The region runs up to the digits of the first part that starts with one:
+  // "us-east-2b" -> "us-east-2", "us-west-2-lax-1a" -> "us-west-2".
+  size_t pos = 0;
+  while (pos < az.size()) {
+    size_t dash = az.find('-', pos);
+    if (pos > 0 && az[pos] >= '0' && az[pos] <= '9') {
+      size_t end = pos;
+      while (end < az.size() && az[end] >= '0' && az[end] <= '9') ++end;
+      std::string_view region = az.substr(0, end);
+      return looksLikeRegion(region) ? region : std::string_view{};
+    }
+    if (dash == std::string_view::npos) break;
+    pos = dash + 1;
+  }
+  return {};
+}
+
+namespace {
+std::string_view arnPart(std::string_view arn, int index) {
+  if (arn.rfind("arn:", 0) != 0) return {};
+  size_t pos = 0;
+  for (int i = 0; i < index; ++i) {
+    pos = arn.find(':', pos);
+    if (pos == std::string_view::npos) return {};
+    ++pos;
+  }
+  size_t end = arn.find(':', pos);
+  if (end == std::string_view::npos) return {};
+  return arn.substr(pos, end - pos);
+}
+}  // namespace
+
+std::string_view regionOfArn(std::string_view arn) {
+  std::string_view r = arnPart(arn, 3);
+  return looksLikeRegion(r) ? r : std::string_view{};
+}
+
+std::string_view accountOfArn(std::string_view arn) {
+  std::string_view a = arnPart(arn, 4);
+  return a.size() == 12 && std::all_of(a.begin(), a.end(), [](char c) { return c >= '0' && c <= '9'; })
+             ? a
+             : std::string_view{};
+}
+
+std::string tagId(std::string_view key, std::string_view value) {
+  std::string id;
+  id.reserve(key.size() + value.size() + 1);
+  for (char c : key) {
+    if (c == '=' || c == '\\') id += '\\';
+    id += c;
+  }
+  id += '=';
+  id += value;
+  return id;
+}
+
+RouteTarget routeTargetOf(std::string_view id) {
+  struct Prefix {
+    std::string_view prefix, kind, ref;
+  };
+  static constexpr Prefix kPrefixes[] = {
+      {"igw-", "internet_gateway", "internet_gateway"},
+      {"eigw-", "egress_only_internet_gateway", "egress_only_internet_gateway"},
+      {"nat-", "nat_gateway", "nat_gateway"},
+      {"i-", "instance", "instance"},
+      {"eni-", "network_interface", "network_interface"},
+      {"vpce-", "vpc_endpoint", "vpc_endpoint"},
+      {"pcx-", "vpc_peering_connection", "vpc_peering_connection"},
+      {"tgw-", "transit_gateway", "transit_gateway"},
+      {"vgw-", "vpn_gateway", "vpn_gateway"},
+      {"cagw-", "carrier_gateway", ""},
+      {"lgw-", "local_gateway", ""},
+  };
+  if (id == "local") return {"local", ""};
+  for (const Prefix& p : kPrefixes)
+    if (id.rfind(p.prefix, 0) == 0) return {p.kind, p.ref};
+  return {"unknown", ""};
+}
+
+}  // namespace load
+
+// --- public entry points -------------------------------------------------------------
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// accounts/<id>/<region>/ anywhere in the path sets account and region; a
+// bare region-named folder sets the region.
+load::Source sourceFor(const fs::path& file, const fs::path& root) {
+  load::Source src;
+  src.name = file.generic_string();
+  src.folder = file.parent_path().lexically_normal().generic_string();
+  std::vector<std::string> parts;
+  fs::path rel = root.empty() ? file.parent_path() : file.parent_path().lexically_relative(root);
+  if (rel.empty() || rel.native().rfind("..", 0) == 0) rel = file.parent_path();
+  for (const fs::path& p : rel) parts.push_back(p.generic_string());
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i] == "accounts" && i + 1 < parts.size()) src.account = parts[i + 1];
+    if (load::looksLikeRegion(parts[i])) src.region = parts[i];
+  }
+  return src;
+}
+
+bool hasJsonExtension(const fs::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext == ".json";
+}
+
+bool isHidden(const fs::path& p) {
+  std::string name = p.filename().string();
+  return !name.empty() && name[0] == '.';
+}
+
+void loadFile(load::Loader& loader, const fs::path& file, const fs::path& root) {
+  load::Source src = sourceFor(file, root);
+  std::error_code ec;
+  uintmax_t size = fs::file_size(file, ec);
+  if (ec) {
+    loader.error(inputError(src.name, "cannot read the file: " + ec.message()));
+    return;
+  }
+  if (size > loader.limits.maxFileBytes) {
+    loader.error(inputError(src.name, fmt::format("the file is {} bytes, over the limit of {} bytes per file", size,
+                                                  loader.limits.maxFileBytes)));
+    return;
+  }
+  // One buffer serves every file, so a snapshot of thousands of files does not
+  // allocate (and fault in) fresh memory for each.
+  std::vector<char>& buf = loader.buffer;
+  size_t need = static_cast<size_t>(size) + simdjson::SIMDJSON_PADDING;
+  if (buf.size() < need) buf.resize(need);
+  std::FILE* f = std::fopen(file.c_str(), "rb");
+  size_t got = f ? std::fread(buf.data(), 1, static_cast<size_t>(size), f) : 0;
+  bool ok = f && got == size && std::ferror(f) == 0;
+  if (f) std::fclose(f);
+  if (!ok) {
+    loader.error(inputError(src.name, "cannot read the file"));
+    return;
+  }
+  std::memset(buf.data() + size, 0, simdjson::SIMDJSON_PADDING);
+  loader.loadText(src, simdjson::padded_string_view(buf.data(), static_cast<size_t>(size), need));
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>& paths, const LoadLimits& limits) {
+  FactBaseBuilder builder;
+  load::Loader loader(builder, limits);
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    fs::file_status st = fs::status(path, ec);
+    if (ec || !fs::exists(st)) {
+      loader.error(inputError(path, "no such file or folder"));
+      continue;
+    }
+    if (!fs::is_directory(st)) {
+      loadFile(loader, path, {});
+      continue;
+    }
+    // Files load in a fixed order, so results and diagnostics are reproducible.
+    std::vector<fs::path> files;
+    fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      if (isHidden(it->path())) {
+        if (it->is_directory()) it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_regular_file() && hasJsonExtension(it->path())) files.push_back(it->path());
+    }
+    if (ec) loader.error(inputError(path, "cannot list the folder: " + ec.message()));
+    std::sort(files.begin(), files.end());
+    if (files.empty()) builder.warn(inputWarning(path, "the folder holds no .json files"));
+    for (const fs::path& f : files) loadFile(loader, f, path);
+  }
+  if (!loader.errors().empty()) return fail(loader.errors());
+  loader.finish();
+  return builder.finish();
+}
+
+Result<std::shared_ptr<const FactBase>> loadFactsFromJson(std::string_view json, std::string_view name,
+                                                          const LoadLimits& limits) {
+  FactBaseBuilder builder;
+  load::Loader loader(builder, limits);
+  if (json.size() > limits.maxFileBytes)
+    return fail(inputError(std::string(name), fmt::format("the input is {} bytes, over the limit of {} bytes",
+                                                          json.size(), limits.maxFileBytes)));
+  simdjson::padded_string text(json);
+  load::Source src;
+  src.name = std::string(name);
+  loader.loadText(src, text);
+  if (!loader.errors().empty()) return fail(loader.errors());
+  loader.finish();
+  return builder.finish();
+}
+
+}  // namespace ward

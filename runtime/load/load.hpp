@@ -1,0 +1,38 @@
+// Loading fact bases: Ward's own JSON fact format and folders of AWS CLI
+// `describe-*` outputs, auto-detected by content and merged into one FactBase.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/diagnostic.hpp"
+#include "runtime/facts.hpp"
+
+namespace ward {
+
+// Guards against inputs that would exhaust memory or the stack.
+struct LoadLimits {
+  uint64_t maxFileBytes = 1ull << 30;  // per file
+  uint32_t maxDepth = 256;             // JSON nesting
+};
+
+// Loads every path (a file, or a folder searched recursively for *.json files)
+// into one fact base. Any error fails the whole load: there is never a
+// partial fact base. Warnings (unknown files, incomplete snapshots,
+// non-canonical CIDR blocks) are in the result's warnings().
+Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>& paths, const LoadLimits& = {});
+
+// Loads one JSON text: Ward facts or one AWS CLI output, detected by content.
+// `name` is what diagnostics call it.
+Result<std::shared_ptr<const FactBase>> loadFactsFromJson(std::string_view json, std::string_view name,
+                                                          const LoadLimits& = {});
+
+// Writes the stored facts as Ward JSON, one fact per line (derived attributes
+// are left out: they follow from the rest). Loading the text gives back the
+// same fact base; handy to turn a snapshot into an editable test topology.
+std::string toWardJson(const FactBase& facts);
+
+}  // namespace ward

@@ -1,0 +1,100 @@
+// Internal: the state of one load (builder, parser, limits, diagnostics, where
+// each input came from) and the format readers it dispatches to.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "runtime/facts.hpp"
+#include "runtime/load/json.hpp"
+#include "runtime/load/load.hpp"
+
+namespace ward::load {
+
+// Where an input came from. The folder groups files for region and account
+// inference; the layout accounts/<id>/<region>/ gives both outright.
+struct Source {
+  std::string name;
+  std::string folder;
+  std::optional<std::string> account;
+  std::optional<std::string> region;
+};
+
+class Loader {
+public:
+  Loader(FactBaseBuilder& builder, const LoadLimits& limits);
+
+  // Loads one JSON text (with simdjson padding after it). Problems are
+  // recorded as diagnostics; nothing is thrown.
+  void loadText(const Source& src, simdjson::padded_string_view text);
+  // After every input: fills in region and account where a folder's other
+  // files reveal them.
+  void finish();
+  const Diagnostics& errors() const { return errors_; }
+  void error(Diagnostic d) { errors_.push_back(std::move(d)); }
+
+  FactBaseBuilder& b;
+  const LoadLimits& limits;
+  const Source* source = nullptr;  // the input being read
+  std::vector<char> buffer;        // file contents, reused from file to file
+
+  // Region and account evidence for the current folder, and the entities
+  // created without one (filled in by finish() when the evidence is unique).
+  void noteRegion(StrId region);
+  void noteAccount(StrId account);
+  void noteRegion(std::string_view region) {
+    if (!region.empty()) noteRegion(b.intern(region));
+  }
+  void pendingPlace(KindId kind, EntityIndex index) { folder_->pending.emplace_back(kind, index); }
+  // A warning about the current file. At most a few per file and kind of
+  // problem, then one summary, so a bad export does not bury the output.
+  void warn(JsonFile& j, const char* at, const std::string& category, std::string message);
+
+private:
+  void finishFile(JsonFile& j);
+  void dispatch(JsonFile& j, simdjson::ondemand::document& doc);
+
+  simdjson::ondemand::parser parser_;
+  Diagnostics errors_;
+  struct FolderFacts {
+    std::vector<StrId> regions;   // distinct; almost always one
+    std::vector<StrId> accounts;  // distinct
+    std::vector<std::pair<KindId, EntityIndex>> pending;
+  };
+  std::map<std::string, FolderFacts> folders_;
+  FolderFacts* folder_ = nullptr;  // of the input being read
+  std::map<std::string, int> warnCounts_;  // per category, for the current file
+};
+
+// Format readers. Each reads the root value of one file.
+void readWardFacts(Loader& l, JsonFile& j, od::value& root);
+// AWS CLI outputs: an object whose top-level keys name the call (Vpcs,
+// Subnets, ...), a SageMaker describe-* object, or an array of them. Returns
+// false when nothing in the file is recognised.
+bool readAwsObject(Loader& l, JsonFile& j, od::value& root);
+bool readAwsArray(Loader& l, JsonFile& j, od::value& root);
+
+// The target kind of a route from its target id's prefix ("igw-" ->
+// internet_gateway, "local" -> local), and the route attribute holding a
+// reference to it (empty when there is none).
+struct RouteTarget {
+  std::string_view kind;
+  std::string_view refAttr;
+};
+RouteTarget routeTargetOf(std::string_view targetId);
+
+// The id of the tag entity for key=value: "<key>=<value>", with '=' and '\\'
+// in the key escaped by a backslash so that ids stay unique.
+std::string tagId(std::string_view key, std::string_view value);
+
+// The region of an availability-zone name ("us-east-2b" -> "us-east-2") or
+// of an ARN; empty when it has none.
+std::string_view regionOfAz(std::string_view az);
+std::string_view regionOfArn(std::string_view arn);
+std::string_view accountOfArn(std::string_view arn);
+bool looksLikeRegion(std::string_view s);
+
+}  // namespace ward::load

@@ -1,0 +1,575 @@
+// The bytecode interpreter: a switch-dispatched loop over one chunk, and the
+// evaluation entry points that run lets, rules and expressions under budgets.
+#include "runtime/vm.hpp"
+
+#include <algorithm>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "runtime/vm_state.hpp"
+
+namespace ward {
+
+namespace vm {
+
+namespace {
+
+// Optimization: these fast paths cover the operand types that dominate real
+// policies; everything else (and every error) goes out of line.
+inline bool eqFast(const Value& a, const Value& b, bool& result) {
+  if (a.tag != b.tag) {
+    if (a.tag == Tag::Error || b.tag == Tag::Error) return false;
+    result = false;
+    return true;
+  }
+  switch (a.tag) {
+    case Tag::Null: result = true; return true;
+    case Tag::Bool: result = (a.x != 0) == (b.x != 0); return true;
+    case Tag::Int:
+    case Tag::Date: result = a.x == b.x; return true;
+    case Tag::String: result = a.x == b.x && a.b0 == b.b0; return true;
+    case Tag::Entity: result = a.x == b.x && a.w == b.w; return true;
+    case Tag::Ip:
+    case Tag::Cidr:
+    case Tag::Traffic:
+    case Tag::List:
+    case Tag::Error: return false;
+  }
+  return false;
+}
+
+inline const Value* iterElements(const EvalState& st, const Value& it) {
+  return it.listArena() == Arena::Facts ? reinterpret_cast<const Value*>(it.x) : st.scratch.data() + it.x;
+}
+
+}  // namespace
+
+bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& out) {
+  const uint32_t* const code = chunk.code.data();
+  const uint32_t* ip = code;
+  const Value* const consts = chunk.constants.data();
+  const FactBase& fb = *st.fb;
+  Value* sp = base;
+  const Chunk* outerChunk = st.chunk;
+  st.chunk = &chunk;
+
+// Sets the position error messages point at before calling out of line.
+#define WARD_SAVE_IP() (st.ip = ip)
+
+  for (;;) {
+    const Op op = static_cast<Op>(*ip++);
+    switch (op) {
+      // --- constants ---
+      case Op::Null: *sp++ = Value{}; break;
+      case Op::True: *sp++ = Value::boolean(true); break;
+      case Op::False: *sp++ = Value::boolean(false); break;
+      case Op::Const: *sp++ = consts[*ip++]; break;
+      case Op::Str: *sp++ = Value::string(st.mapStr(*ip++)); break;
+      case Op::ConstList: *sp++ = st.constLists[*ip++]; break;
+      case Op::Service: *sp++ = serviceValue(st.mapStr(*ip++)); break;
+
+      // --- variables ---
+      case Op::LoadLocal: *sp++ = frame[*ip++]; break;
+      case Op::StoreLocal: frame[*ip++] = *--sp; break;
+      case Op::LoadGlobal: *sp++ = st.letValues[*ip++]; break;
+      case Op::LoadCollection: *sp++ = fb.all(static_cast<KindId>(*ip++)); break;
+      case Op::CountKind: *sp++ = Value::integer(static_cast<int64_t>(fb.count(static_cast<KindId>(*ip++)))); break;
+      case Op::LoadWhy: *sp++ = st.makeString(st.why); break;
+      case Op::Unbind: frame[*ip++] = unboundValue(); break;
+
+      // --- attributes ---
+      case Op::GetAttr: {
+        Value& v = sp[-1];
+        const uint32_t w = *ip++;
+        if (v.tag == Tag::Entity && v.entityKind() == attrKind(w)) {
+          v = fb.get(attrKind(w), v.entityIndex(), attrId(w));
+        } else {
+          WARD_SAVE_IP();
+          v = getAttrSlow(st, v, attrKind(w), attrId(w));
+        }
+        break;
+      }
+      case Op::GetAttrNamed: {
+        Value& v = sp[-1];
+        const uint32_t k = *ip++;
+        const std::vector<AttrId>& byKind = st.unit->attrByName[k];
+        if (v.tag == Tag::Entity && v.entityKind() < byKind.size() && byKind[v.entityKind()] != kNoAttr) {
+          v = fb.get(v.entityKind(), v.entityIndex(), byKind[v.entityKind()]);
+        } else {
+          WARD_SAVE_IP();
+          v = getAttrNamed(st, v, st.unit->strings[k]);
+        }
+        break;
+      }
+      case Op::LocalAttr: {
+        const Value& v = frame[ip[0]];
+        const uint32_t w = ip[1];
+        ip += 2;
+        if (v.tag == Tag::Entity && v.entityKind() == attrKind(w)) {
+          *sp++ = fb.get(attrKind(w), v.entityIndex(), attrId(w));
+        } else {
+          WARD_SAVE_IP();
+          *sp++ = getAttrSlow(st, v, attrKind(w), attrId(w));
+        }
+        break;
+      }
+
+      // --- logic and jumps ---
+      case Op::Not: {
+        Value& v = sp[-1];
+        if (v.tag == Tag::Bool) v.x = !v.x;
+        else if (v.tag != Tag::Null) { WARD_SAVE_IP(); v = notSlow(st, v); }
+        break;
+      }
+      case Op::AndJump: {
+        const Value& v = sp[-1];
+        if (isTrue(v) || v.tag == Tag::Null) ++ip;
+        else ip = code + *ip;
+        break;
+      }
+      case Op::AndMerge: {
+        --sp;
+        if (isTrue(sp[-1])) sp[-1] = sp[0];
+        else { WARD_SAVE_IP(); sp[-1] = andMerge(st, sp[-1], sp[0]); }
+        break;
+      }
+      case Op::OrJump: {
+        const Value& v = sp[-1];
+        if (isFalse(v) || v.tag == Tag::Null) ++ip;
+        else ip = code + *ip;
+        break;
+      }
+      case Op::OrMerge: {
+        --sp;
+        if (isFalse(sp[-1])) sp[-1] = sp[0];
+        else { WARD_SAVE_IP(); sp[-1] = orMerge(st, sp[-1], sp[0]); }
+        break;
+      }
+      case Op::JumpIfNotTrue: {
+        const Value v = *--sp;
+        if (v.tag == Tag::Bool) ip = v.x ? ip + 1 : code + *ip;
+        else if (v.tag == Tag::Null) ip = code + *ip;
+        else { WARD_SAVE_IP(); st.raiseValue(v, "a condition"); goto error; }
+        break;
+      }
+      case Op::JumpIfTrue: {
+        const Value v = *--sp;
+        if (v.tag == Tag::Bool) ip = v.x ? code + *ip : ip + 1;
+        else if (v.tag == Tag::Null) ++ip;
+        else { WARD_SAVE_IP(); st.raiseValue(v, "a condition"); goto error; }
+        break;
+      }
+
+      // --- comparison, membership, arithmetic ---
+      case Op::Eq:
+      case Op::Ne: {
+        --sp;
+        bool r;
+        if (eqFast(sp[-1], sp[0], r)) {
+          sp[-1] = Value::boolean(op == Op::Eq ? r : !r);
+        } else {
+          WARD_SAVE_IP();
+          sp[-1] = compareOp(st, op, sp[-1], sp[0]);
+        }
+        break;
+      }
+      case Op::Lt:
+      case Op::Le:
+      case Op::Gt:
+      case Op::Ge: {
+        --sp;
+        WARD_SAVE_IP();
+        sp[-1] = compareOp(st, op, sp[-1], sp[0]);
+        break;
+      }
+      case Op::EqStr:
+      case Op::NeStr: {
+        Value& v = sp[-1];
+        const StrId s = st.mapStr(*ip++);
+        if (v.tag == Tag::Error) break;
+        const bool eq = v.tag == Tag::String && v.b0 == 0 && v.asString() == s;
+        v = Value::boolean(op == Op::EqStr ? eq : !eq);
+        break;
+      }
+      case Op::IsKind: {
+        Value& v = sp[-1];
+        const uint32_t k = *ip++;
+        if (v.tag != Tag::Error) v = Value::boolean(v.tag == Tag::Entity && v.entityKind() == k);
+        break;
+      }
+      case Op::In:
+      case Op::Contains:
+      case Op::Overlaps:
+      case Op::Within: {
+        --sp;
+        WARD_SAVE_IP();
+        sp[-1] = membership(st, op, sp[-1], sp[0]);
+        break;
+      }
+      case Op::Add:
+      case Op::Sub: {
+        --sp;
+        Value& a = sp[-1];
+        const Value& b = sp[0];
+        int64_t r;
+        if (a.tag == Tag::Int && b.tag == Tag::Int &&
+            !(op == Op::Add ? __builtin_add_overflow(a.asInt(), b.asInt(), &r)
+                            : __builtin_sub_overflow(a.asInt(), b.asInt(), &r))) {
+          a = Value::integer(r);
+        } else {
+          WARD_SAVE_IP();
+          a = arithmetic(st, op, a, b);
+          if (st.failed) goto error;
+        }
+        break;
+      }
+      case Op::Neg: {
+        WARD_SAVE_IP();
+        sp[-1] = negate(st, sp[-1]);
+        break;
+      }
+
+      // --- building values ---
+      case Op::MakeList:
+      case Op::MakeSet: {
+        const uint32_t n = *ip++;
+        WARD_SAVE_IP();
+        sp -= n;
+        *sp = makeList(st, sp, n, op == Op::MakeSet);
+        ++sp;
+        if (st.failed) goto error;
+        break;
+      }
+      case Op::Interp: {
+        const uint32_t n = *ip++;
+        sp -= n;
+        *sp = interpolate(st, sp, n);
+        ++sp;
+        if (st.failed) goto error;
+        break;
+      }
+      case Op::BuildBegin: frame[*ip++] = Value::integer(static_cast<int64_t>(st.builder.size())); break;
+      case Op::BuildPush:
+        st.builder.push_back(*--sp);
+        if (st.builder.size() % 4096 == 0 && !st.checkMemory()) goto error;
+        break;
+      case Op::BuildEnd: {
+        const size_t start = frame[*ip++].x;
+        const uint32_t n = static_cast<uint32_t>(st.builder.size() - start);
+        WARD_SAVE_IP();
+        *sp++ = makeList(st, st.builder.data() + start, n, false);
+        st.builder.resize(start);
+        if (st.failed) goto error;
+        break;
+      }
+
+      // --- calls ---
+      case Op::CallBuiltin:
+      case Op::CallHost: {
+        const uint32_t w = *ip++;
+        const uint32_t argc = w & 0xff;
+        WARD_SAVE_IP();
+        sp -= argc;
+        *sp = op == Op::CallBuiltin ? callBuiltin(st, w >> 8, sp, argc) : callHost(st, w >> 8, sp, argc);
+        ++sp;
+        if (st.failed) goto error;
+        break;
+      }
+
+      // --- iteration ---
+      case Op::IterKind: {
+        Value it;
+        it.tag = Tag::Entity;
+        it.w = ip[1];
+        it.x = fb.count(static_cast<KindId>(ip[1]));
+        it.y = 0;
+        frame[ip[0]] = it;
+        ip += 2;
+        break;
+      }
+      case Op::IterList: {
+        const Value v = *--sp;
+        Value it;
+        it.tag = Tag::List;
+        it.y = 0;
+        if (v.tag == Tag::List) {
+          it.b0 = v.b0;
+          it.w = v.listLength();
+          it.x = v.listArena() == Arena::Facts ? reinterpret_cast<uint64_t>(fb.list(v).data()) : v.listOffset();
+        } else if (v.tag == Tag::Null) {
+          it.b0 = static_cast<uint8_t>(Arena::Scratch);
+          it.w = 0;
+          it.x = 0;
+        } else {
+          WARD_SAVE_IP();
+          st.raiseValue(v, "a collection to iterate over");
+          goto error;
+        }
+        frame[*ip++] = it;
+        break;
+      }
+      case Op::NextEntity: {
+        Value& it = frame[ip[0]];
+        if (it.y < it.x) {
+          frame[ip[1]] = Value::entity(static_cast<KindId>(it.w), static_cast<EntityIndex>(it.y++));
+          ip += 3;
+        } else {
+          frame[ip[1]] = unboundValue();
+          ip = code + ip[2];
+        }
+        break;
+      }
+      case Op::NextElem: {
+        Value& it = frame[ip[0]];
+        if (it.y < it.w) {
+          frame[ip[1]] = iterElements(st, it)[it.y++];
+          ip += 3;
+        } else {
+          frame[ip[1]] = unboundValue();
+          ip = code + ip[2];
+        }
+        break;
+      }
+      case Op::Loop:
+        if (++st.steps >= st.checkAt) {
+          WARD_SAVE_IP();
+          if (!st.checkLimits()) goto error;
+        }
+        ip = code + *ip;
+        break;
+      case Op::Mark: frame[*ip++] = Value::integer(static_cast<int64_t>(st.scratch.size())); break;
+      case Op::LoopReset:
+        st.scratch.resize(frame[ip[0]].x);
+        if (++st.steps >= st.checkAt) {
+          WARD_SAVE_IP();
+          if (!st.checkLimits()) goto error;
+        }
+        ip = code + ip[1];
+        break;
+      case Op::AllStep: {
+        const Value b = *--sp;
+        if (b.tag == Tag::Bool) {
+          if (b.x) { ++ip; break; }
+          sp[-1] = Value::boolean(false);
+          ip = code + *ip;
+        } else if (b.tag == Tag::Null) {
+          sp[-1] = Value{};
+          ++ip;
+        } else {
+          WARD_SAVE_IP();
+          st.raiseValue(b, "the body of `all`");
+          goto error;
+        }
+        break;
+      }
+      case Op::AnyStep: {
+        const Value b = *--sp;
+        if (b.tag == Tag::Bool) {
+          if (!b.x) { ip += 2; break; }
+          sp[-1] = Value::boolean(true);
+          frame[ip[0]] = unboundValue();
+          ip = code + ip[1];
+        } else if (b.tag == Tag::Null) {
+          sp[-1] = Value{};
+          ip += 2;
+        } else {
+          WARD_SAVE_IP();
+          st.raiseValue(b, "the body of `any`");
+          goto error;
+        }
+        break;
+      }
+      case Op::NoneStep: {
+        const Value b = *--sp;
+        if (b.tag == Tag::Bool) {
+          if (!b.x) { ++ip; break; }
+          sp[-1] = Value::boolean(false);
+          ip = code + *ip;
+        } else if (b.tag == Tag::Null) {
+          sp[-1] = Value{};
+          ++ip;
+        } else {
+          WARD_SAVE_IP();
+          st.raiseValue(b, "the body of `none`");
+          goto error;
+        }
+        break;
+      }
+      case Op::CountStep: {
+        const Value b = *--sp;
+        if (b.tag == Tag::Bool) sp[-1].x += b.x != 0;
+        else if (b.tag != Tag::Null) { WARD_SAVE_IP(); st.raiseValue(b, "the condition of `count`"); goto error; }
+        break;
+      }
+
+      // --- rules ---
+      case Op::BeginInstance: st.why.clear(); break;
+      case Op::Fail:
+        WARD_SAVE_IP();
+        if (!reportFinding(st, frame, sp)) goto error;
+        st.chunk = &chunk;
+        break;
+      case Op::Return:
+        out = sp > base ? sp[-1] : Value{};
+        st.chunk = outerChunk;
+        return true;
+    }
+  }
+#undef WARD_SAVE_IP
+
+error:
+  st.chunk = outerChunk;
+  return false;
+}
+
+namespace {
+
+// Evaluation states are reused across calls on a thread, so that a host
+// evaluating many small policies does not allocate stacks and arenas each time.
+// Nested evaluations (a host function that evaluates) take a fresh state.
+thread_local std::vector<std::unique_ptr<EvalState>> tlsPool;
+thread_local EvalState* tlsCurrent = nullptr;
+
+class StateLease {
+public:
+  StateLease() {
+    if (tlsPool.empty()) {
+      state_ = std::make_unique<EvalState>();
+    } else {
+      state_ = std::move(tlsPool.back());
+      tlsPool.pop_back();
+    }
+    outer_ = tlsCurrent;
+    tlsCurrent = state_.get();
+  }
+  ~StateLease() {
+    tlsCurrent = outer_;
+    state_->reset();
+    if (tlsPool.size() < 4) tlsPool.push_back(std::move(state_));
+  }
+  StateLease(const StateLease&) = delete;
+  StateLease& operator=(const StateLease&) = delete;
+  EvalState& operator*() { return *state_; }
+
+private:
+  std::unique_ptr<EvalState> state_;
+  EvalState* outer_ = nullptr;
+};
+
+// Builds the constant lists and evaluates the lets the unit needs.
+bool prepare(EvalState& st, const CodeUnit& unit, uint32_t maxStack, uint32_t maxFrame) {
+  uint32_t letStack = 0, letFrame = 0;
+  for (const CompiledLet& l : unit.lets) {
+    letStack = std::max(letStack, l.chunk.maxStack);
+    letFrame = std::max(letFrame, l.frameSize);
+  }
+  // Optimization: no fill. Every stack slot is written before it is read,
+  // and frames are reset per rule (only the slots the rule uses).
+  const size_t stackNeed = std::max(maxStack, letStack) + 1, frameNeed = std::max(maxFrame, letFrame) + 1;
+  if (st.stack.size() < stackNeed) st.stack.resize(stackNeed);
+  if (st.frame.size() < frameNeed) st.frame.resize(frameNeed);
+
+  st.constLists.clear();
+  for (const std::vector<Value>& list : unit.constLists) {
+    size_t start = st.scratch.size();
+    for (Value v : list) {
+      if (v.tag == Tag::String) v.x = st.mapStr(static_cast<uint32_t>(v.x));
+      st.scratch.push_back(v);
+    }
+    st.constLists.push_back(Value::list(Arena::Scratch, start, static_cast<uint32_t>(list.size())));
+  }
+  st.letValues.assign(unit.lets.size(), Value{});
+  for (uint32_t index : unit.letOrder) {
+    const CompiledLet& let = unit.lets[index];
+    st.letName = let.name;
+    ++st.steps;
+    if (!st.checkLimits()) return false;
+    std::fill(st.frame.begin(), st.frame.begin() + let.frameSize, unboundValue());
+    Value v;
+    if (!run(st, let.chunk, st.frame.data(), st.stack.data(), v)) return false;
+    if (v.tag == Tag::Error) return st.raiseValue(v, "the value");
+    st.letValues[index] = v;
+  }
+  st.letName.clear();
+  return true;
+}
+
+EvalError takeError(EvalState& st) { return std::move(st.error); }
+
+}  // namespace
+
+std::string_view currentString(const FactBase& facts, StrId id) {
+  if (id & ScratchStrings::kBit) return tlsCurrent ? tlsCurrent->strings.get(id) : std::string_view{};
+  return facts.str(id);
+}
+
+}  // namespace vm
+
+std::string_view evalString(const FactBase& facts, StrId id) { return vm::currentString(facts, id); }
+
+const char* evalErrorCodeName(EvalErrorCode code) {
+  switch (code) {
+    case EvalErrorCode::StepLimit: return "step-limit";
+    case EvalErrorCode::Deadline: return "deadline";
+    case EvalErrorCode::Cancelled: return "cancelled";
+    case EvalErrorCode::FindingLimit: return "finding-limit";
+    case EvalErrorCode::MemoryLimit: return "memory-limit";
+    case EvalErrorCode::Runtime: return "runtime";
+  }
+  return "?";
+}
+
+tl::expected<Report, EvalError> evaluate(const CompiledPolicy& policy, const FactBase& facts,
+                                         const EvalOptions& options) {
+  vm::StateLease lease;
+  vm::EvalState& st = *lease;
+  st.begin(policy.unit, facts, options);
+  if (!vm::prepare(st, policy.unit, policy.maxStack, policy.maxFrame)) return tl::unexpected(vm::takeError(st));
+  const size_t baseMark = st.scratch.size();
+
+  Report report;
+  for (const CompiledRule& rule : policy.rules) {
+    st.rule = &rule;
+    st.ruleFrame = st.frame.data();
+    std::fill(st.frame.begin(), st.frame.begin() + rule.frameSize, unboundValue());
+    st.why.clear();
+    ++st.steps;
+    if (!st.checkLimits()) return tl::unexpected(vm::takeError(st));
+    Value ignored;
+    if (!vm::run(st, rule.body, st.frame.data(), st.stack.data(), ignored)) return tl::unexpected(vm::takeError(st));
+    st.scratch.resize(baseMark);
+    ++report.rulesEvaluated;
+  }
+  st.rule = nullptr;
+
+  report.findings = std::move(st.findings);
+  st.findings.clear();
+  vm::applyExemptions(policy, options.today, report.findings, report.expiredExemptions);
+  std::stable_sort(report.findings.begin(), report.findings.end(), findingLess);
+  report.steps = st.steps;
+  return report;
+}
+
+tl::expected<EvalResult, EvalError> evaluateExpression(const CompiledExpr& expr, const FactBase& facts,
+                                                       const EvalOptions& options) {
+  vm::StateLease lease;
+  vm::EvalState& st = *lease;
+  st.begin(expr.unit, facts, options);
+  if (!vm::prepare(st, expr.unit, expr.maxStack, expr.frameSize)) return tl::unexpected(vm::takeError(st));
+  std::fill(st.frame.begin(), st.frame.begin() + expr.frameSize, unboundValue());
+  ++st.steps;
+  Value v;
+  if (!vm::run(st, expr.chunk, st.frame.data(), st.stack.data(), v)) return tl::unexpected(vm::takeError(st));
+  if (v.tag == Tag::Error) {
+    st.raiseValue(v, "the expression");
+    return tl::unexpected(vm::takeError(st));
+  }
+  EvalResult result;
+  result.text = renderText(v, st.heap);
+  result.json = renderJson(v, st.heap);
+  result.type = expr.type.empty() ? valueTypeName(v, st.heap) : expr.type;
+  return result;
+}
+
+}  // namespace ward

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Conformance runner: every .ward file under the given folders is a case.
+
+A case runs the real `ward` binary and checks what its header comments say:
+
+    # args: check --format json          (default: check --no-stdlib)
+    # facts: facts/two-subnets.json       (default: <name>.facts.json beside it, else facts/empty.json)
+    # exit: 1                             (expected exit code; default 0 or 1, or 2 with expect error)
+    # expect: finding RULE on RESOURCE    (the exact set of unexempted findings, from a JSON run)
+    # expect: no findings
+    # expect error: LINE:COL: MESSAGE     (stderr has "<file>:LINE:COL: error: MESSAGE")
+    # expect stdout: TEXT                 (stdout contains TEXT)
+    # rule: RULE-ID                       (compare only this rule's findings)
+    # expect message: TEXT                (some compared finding's message contains TEXT)
+
+When <name>.golden exists, stdout and stderr of the run must equal it byte for
+byte; `--update` rewrites goldens after a reviewed change. Markdown files
+(docs) are cases too: each ```ward block must compile and pass its own
+`# expect` lines. The last line is "N passed, N failed".
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+WARD = os.environ.get("WARD", os.path.join(ROOT, "build", "tools", "ward"))
+DIRECTIVE = re.compile(r"^\s*#\s*(args|facts|exit|rule|expect|expect error|expect stdout|expect message):\s*(.*?)\s*$")
+
+
+def directives(text):
+    out = []
+    for line in text.splitlines():
+        m = DIRECTIVE.match(line)
+        if m:
+            out.append((m.group(1), m.group(2)))
+    return out
+
+
+def run(args, cwd):
+    p = subprocess.run([WARD] + args, cwd=cwd, capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+class Case:
+    def __init__(self, path, text, name=None, cwd=None):
+        self.path = path
+        self.text = text
+        self.name = name or os.path.relpath(path, ROOT)
+        self.cwd = cwd or os.path.dirname(path)
+
+    def check(self, update):
+        ds = directives(self.text)
+        args = None
+        facts = None
+        exit_code = None
+        want_findings = None
+        errors = []
+        stdout_has = []
+        only_rule = None
+        messages = []
+        for key, val in ds:
+            if key == "args":
+                args = val.split()
+            elif key == "facts":
+                facts = val
+            elif key == "exit":
+                exit_code = int(val)
+            elif key == "expect":
+                want_findings = want_findings or set()
+                if val != "no findings":
+                    m = re.match(r"finding (\S+) on (\S+)$", val)
+                    if not m:
+                        return [f"bad expect line: {val}"]
+                    want_findings.add((m.group(1), m.group(2)))
+            elif key == "expect error":
+                errors.append(val)
+            elif key == "expect stdout":
+                stdout_has.append(val)
+            elif key == "rule":
+                only_rule = val
+            elif key == "expect message":
+                messages.append(val)
+        if args is None:
+            args = ["check", "--no-stdlib"]
+        # Without an `# exit:` line a case must end cleanly (0, or 1 for
+        # findings); with `# expect error:` lines it must exit 2.
+        allowed = {exit_code} if exit_code is not None else ({2} if errors else {0, 1})
+        base = os.path.splitext(os.path.basename(self.path))[0]
+        if facts is None:
+            default = os.path.join(self.cwd, base + ".facts.json")
+            facts = base + ".facts.json" if os.path.exists(default) else os.path.relpath(
+                os.path.join(ROOT, "tests", "conformance", "facts", "empty.json"), self.cwd)
+        policy = os.path.basename(self.path)
+        cmd = list(args)
+        if cmd[0] in ("check", "disasm", "eval"):
+            if cmd[0] == "check":
+                cmd += ["--policy", policy, "--facts", facts]
+            elif cmd[0] == "disasm":
+                cmd += [policy]
+            else:
+                cmd += ["--policy", policy, "--facts", facts]
+        problems = []
+        code, out, err = run(cmd, self.cwd)
+        if code not in allowed:
+            problems.append(f"exit code {code}, expected {' or '.join(map(str, sorted(allowed)))}\n{err}")
+        for e in errors:
+            m = re.match(r"(\d+):(\d+): (.*)$", e)
+            needle = f"{policy}:{m.group(1)}:{m.group(2)}: error: {m.group(3)}" if m else f"error: {e}"
+            if needle not in err:
+                problems.append(f"stderr lacks: {needle}\n--- stderr:\n{err}")
+        for s in stdout_has:
+            if s not in out:
+                problems.append(f"stdout lacks: {s}\n--- stdout:\n{out}")
+        if (want_findings is not None or messages) and cmd[0] == "check":
+            jcode, jout, jerr = run(cmd + ["--format", "json"], self.cwd)
+            try:
+                doc = json.loads(jout)
+                found = [f for f in doc["findings"] if not f["exempted"] and only_rule in (None, f["rule"])]
+                got = {(f["rule"], f["resource"]["id"]) for f in found}
+                for m in messages:
+                    if not any(m in f["message"] for f in found):
+                        problems.append(f"no finding message contains: {m}\n  messages: {[f['message'] for f in found]}")
+                if want_findings is not None and got != want_findings:
+                    problems.append(f"findings differ\n  expected: {sorted(want_findings)}\n  got:      {sorted(got)}")
+            except Exception as ex:  # noqa: BLE001 - any failure to read the report is a failed case
+                problems.append(f"json output unreadable: {ex}\n{jout[:500]}{jerr}")
+        golden = os.path.splitext(self.path)[0] + ".golden"
+        actual = f"exit: {code}\n--- stdout\n{out}--- stderr\n{err}"
+        if os.path.exists(golden) or update:
+            if update and self.path.endswith(".ward"):
+                with open(golden, "w") as f:
+                    f.write(actual)
+            elif os.path.exists(golden):
+                with open(golden) as f:
+                    want = f.read()
+                if want != actual:
+                    problems.append(f"output differs from {os.path.relpath(golden, ROOT)}\n--- got:\n{actual}")
+        return problems
+
+
+def markdown_cases(path):
+    text = open(path).read()
+    tmp = tempfile.mkdtemp(prefix="ward-doc-")
+    cases = []
+    for i, m in enumerate(re.finditer(r"```ward\n(.*?)```", text, re.S)):
+        line = text.count("\n", 0, m.start()) + 1
+        body = m.group(1)
+        if "# doc: skip" in body:
+            continue
+        name = f"block{i + 1}.ward"
+        file = os.path.join(tmp, name)
+        with open(file, "w") as f:
+            f.write(body)
+        cases.append(Case(file, body, name=f"{os.path.relpath(path, ROOT)}:{line}", cwd=tmp))
+    return cases
+
+
+def collect(paths):
+    cases = []
+    for p in paths:
+        if os.path.isfile(p):
+            files = [p]
+        else:
+            files = [os.path.join(d, f) for d, _, fs in os.walk(p) for f in fs]
+        for f in sorted(files):
+            if f.endswith(".ward"):
+                cases.append(Case(os.path.abspath(f), open(f).read()))
+            elif f.endswith(".md"):
+                cases.extend(markdown_cases(f))
+    return cases
+
+
+def main():
+    argv = sys.argv[1:]
+    update = "--update" in argv
+    paths = [a for a in argv if a != "--update"] or [os.path.join(ROOT, "tests", "conformance")]
+    passed = failed = 0
+    for case in collect(paths):
+        try:
+            problems = case.check(update)
+        except Exception as ex:  # noqa: BLE001 - a crashing case is a failed case
+            problems = [f"runner error: {ex}"]
+        if problems:
+            failed += 1
+            print(f"FAIL {case.name}")
+            for p in problems:
+                print("  " + p.replace("\n", "\n  "))
+        else:
+            passed += 1
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

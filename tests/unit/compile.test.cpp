@@ -1,0 +1,422 @@
+// Unit tests of the compiler: inline golden bytecode listings of small rules
+// (Luau style), structural checks over every chunk, the explain side-table,
+// metadata and exemptions.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "tests/unit/vm_fixture.hpp"
+
+using namespace ward;
+using namespace ward::vm_test;
+
+namespace {
+
+std::string listing(const CompiledPolicy& p, const std::string& id) {
+  const CompiledRule* r = p.findRule(id);
+  REQUIRE_MESSAGE(r, "no rule " << id);
+  return "\n" + disassemble(p, *r);
+}
+
+// Every chunk must decode into whole instructions, jump only to instruction
+// starts, and end with Return: what the VM takes for granted.
+void verifyChunk(const Chunk& c) {
+  INFO("chunk " << c.name);
+  if (c.code.empty()) return;
+  std::set<uint32_t> starts;
+  std::vector<uint32_t> targets;
+  uint32_t pc = 0;
+  Op last = Op::Return;
+  while (pc < c.code.size()) {
+    REQUIRE(c.code[pc] < kOpCount);
+    Op op = static_cast<Op>(c.code[pc]);
+    starts.insert(pc);
+    OperandKind k = operandKind(op);
+    uint32_t words = operandWords(k);
+    REQUIRE(pc + words < c.code.size());
+    if (k == OperandKind::Jump) targets.push_back(c.code[pc + 1]);
+    if (k == OperandKind::SlotJump) targets.push_back(c.code[pc + 2]);
+    if (k == OperandKind::IterJump) targets.push_back(c.code[pc + 3]);
+    last = op;
+    pc += 1 + words;
+  }
+  CHECK(last == Op::Return);
+  for (uint32_t t : targets) CHECK_MESSAGE(starts.count(t), "jump to " << t << " is not an instruction start");
+}
+
+void verifyPolicy(const CompiledPolicy& p) {
+  for (const CompiledLet& l : p.unit.lets) verifyChunk(l.chunk);
+  for (const CompiledRule& r : p.rules) {
+    verifyChunk(r.body);
+    verifyChunk(r.message);
+    for (const ExplainCheck& c : r.explain) {
+      verifyChunk(c.chunk);
+      for (const ExplainOperand& op : c.operands) verifyChunk(op.chunk);
+      for (const ExplainOperand& op : c.witnessOperands) verifyChunk(op.chunk);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_SUITE("compile") {
+
+TEST_CASE("a rule over a kind table walks it by index and fails where require is not true") {
+  Fixture f;
+  f.rule(f.module("aws.net"), "private", {{"s", "subnets"}}, "s.private");
+  auto p = compileFixture(f);
+  CHECK(listing(*p, "aws.net.private") == R"(
+== rule aws.net.private (frame 3, stack 3) ==
+-- for s ($0) in subnets
+0000  IterKind       $1 subnet
+0003  Mark           $2
+0005  NextEntity     $1 $0 -> 0018
+0009  LocalAttr      $0 subnet.private
+0012  JumpIfTrue     -> 0015
+0014  Fail
+0015  LoopReset      $2 -> 0005
+0018  Return
+-- explain `s.private` --
+0000  LocalAttr      $0 subnet.private
+0003  Return
+)");
+}
+
+TEST_CASE("a quantifier is a loop with early exit; the message is a chunk of its own") {
+  Fixture f;
+  f.rule(f.module(), "jobs", {{"job", "training_jobs"}}, "all s in job.subnets: s.private",
+         "\"training job {job.name} runs in public subnet {s.id}\"", "job.vpc_mode");
+  auto p = compileFixture(f);
+  CHECK(listing(*p, "jobs") == R"(
+== rule jobs (frame 6, stack 7) ==
+-- for job ($0) in training_jobs
+0000  IterKind       $2 training_job
+0003  Mark           $3
+0005  NextEntity     $2 $0 -> 0039
+0009  LocalAttr      $0 training_job.vpc_mode
+0012  JumpIfNotTrue  -> 0036
+0014  Unbind         $1
+0016  LocalAttr      $0 training_job.subnets
+0019  IterList       $4
+0021  True
+0022  NextElem       $4 $1 -> 0033
+0026  LocalAttr      $1 subnet.private
+0029  AllStep        -> 0033
+0031  Loop           -> 0022
+0033  JumpIfTrue     -> 0036
+0035  Fail
+0036  LoopReset      $3 -> 0005
+0039  Return
+-- message --
+0000  Str            "training job "
+0002  LocalAttr      $0 training_job.name
+0005  Str            " runs in public subnet "
+0007  LocalAttr      $1 subnet.id
+0010  Interp         4
+0012  Return
+-- explain `all s in job.subnets: s.private` --
+0000  LocalAttr      $0 training_job.subnets
+0003  IterList       $5
+0005  True
+0006  NextElem       $5 $1 -> 0017
+0010  LocalAttr      $1 subnet.private
+0013  AllStep        -> 0017
+0015  Loop           -> 0006
+0017  Return
+-- witness operand `s.private` --
+0000  LocalAttr      $1 subnet.private
+0003  Return
+)");
+}
+
+TEST_CASE("`any` with a string comparison and a short-circuit `and`") {
+  Fixture f;
+  f.rule(f.module(), "eps", {{"v", "vpcs"}}, "any e in v.endpoints: e.service == \"s3\" and e.available");
+  auto p = compileFixture(f);
+  CHECK(p->findRule("eps")->body.maxStack == 3);
+  CHECK(listing(*p, "eps") == R"(
+== rule eps (frame 6, stack 7) ==
+-- for v ($0) in vpcs
+0000  IterKind       $2 vpc
+0003  Mark           $3
+0005  NextEntity     $2 $0 -> 0043
+0009  Unbind         $1
+0011  LocalAttr      $0 vpc.endpoints
+0014  IterList       $4
+0016  False
+0017  NextElem       $4 $1 -> 0037
+0021  LocalAttr      $1 vpc_endpoint.service
+0024  EqStr          "s3"
+0026  AndJump        -> 0032
+0028  LocalAttr      $1 vpc_endpoint.available
+0031  AndMerge
+0032  AnyStep        $1 -> 0037
+0035  Loop           -> 0017
+0037  JumpIfTrue     -> 0040
+0039  Fail
+0040  LoopReset      $3 -> 0005
+0043  Return
+-- explain `any e in v.endpoints: e.service == "s3" and e.available` --
+0000  LocalAttr      $0 vpc.endpoints
+0003  IterList       $5
+0005  False
+0006  NextElem       $5 $1 -> 0026
+0010  LocalAttr      $1 vpc_endpoint.service
+0013  EqStr          "s3"
+0015  AndJump        -> 0021
+0017  LocalAttr      $1 vpc_endpoint.available
+0020  AndMerge
+0021  AnyStep        $1 -> 0026
+0024  Loop           -> 0006
+0026  Return
+)");
+}
+
+TEST_CASE("defs are inlined on the caller's slots; lets are chunks of their own") {
+  Fixture f;
+  auto& m = f.module("aws.net");
+  f.let(m, "min_ips", "8 + 2");
+  f.def(m, "roomy", {{"s", "subnet"}}, "s.available_ips >= min_ips");
+  f.def(m, "big_vpc", {{"v", "vpc"}, {"n", "int"}}, "count(t in v.subnets where t.available_ips > n) > 1");
+  f.rule(m, "roomy_rule", {{"s", "subnets", "s.az != \"x\""}}, "roomy(s) or big_vpc(s.vpc, 100)");
+  auto p = compileFixture(f);
+  CHECK(disassemble(*p).rfind(R"(== let min_ips (frame 0, stack 2) ==
+0000  Const          8
+0002  Const          2
+0004  Add
+0005  Return
+)", 0) == 0);
+  CHECK(p->unit.letOrder == std::vector<uint32_t>{0});
+  CHECK(listing(*p, "aws.net.roomy_rule") == R"(
+== rule aws.net.roomy_rule (frame 11, stack 8) ==
+-- for s ($0) in subnets where s.az != "x"
+0000  IterKind       $1 subnet
+0003  Mark           $2
+0005  NextEntity     $1 $0 -> 0063
+0009  LocalAttr      $0 subnet.az
+0012  NeStr          "x"
+0014  JumpIfNotTrue  -> 0060
+0016  LocalAttr      $0 subnet.available_ips
+0019  LoadGlobal     min_ips
+0021  Ge
+0022  OrJump         -> 0057
+0024  LocalAttr      $0 subnet.vpc
+0027  StoreLocal     $3
+0029  Const          100
+0031  StoreLocal     $4
+0033  LocalAttr      $3 vpc.subnets
+0036  IterList       $5
+0038  Const          0
+0040  NextElem       $5 $6 -> 0053
+0044  LocalAttr      $6 subnet.available_ips
+0047  LoadLocal      $4
+0049  Gt
+0050  CountStep
+0051  Loop           -> 0040
+0053  Const          1
+0055  Gt
+0056  OrMerge
+0057  JumpIfTrue     -> 0060
+0059  Fail
+0060  LoopReset      $2 -> 0005
+0063  Return
+-- operand `roomy(s)` --
+0000  LocalAttr      $0 subnet.available_ips
+0003  LoadGlobal     min_ips
+0005  Ge
+0006  Return
+-- operand `big_vpc(s.vpc, 100)` --
+0000  LocalAttr      $0 subnet.vpc
+0003  StoreLocal     $7
+0005  Const          100
+0007  StoreLocal     $8
+0009  LocalAttr      $7 vpc.subnets
+0012  IterList       $9
+0014  Const          0
+0016  NextElem       $9 $10 -> 0029
+0020  LocalAttr      $10 subnet.available_ips
+0023  LoadLocal      $8
+0025  Gt
+0026  CountStep
+0027  Loop           -> 0016
+0029  Const          1
+0031  Gt
+0032  Return
+)");
+}
+
+TEST_CASE("nested for clauses, a comprehension and literal lists") {
+  Fixture f;
+  f.rule(f.module(), "comp", {{"j", "training_jobs"}, {"s", "j.subnets"}},
+         "len([x.cidr for x in j.subnets where x.private]) > 0 and s.az in [\"us-east-1a\", \"us-east-1b\"]");
+  auto p = compileFixture(f);
+  CHECK(p->unit.constLists.size() == 1);
+  CHECK(p->findRule("comp")->body.code.size() == 68);
+  std::string body = listing(*p, "comp");
+  CHECK(body.substr(0, body.find("-- explain")) == R"(
+== rule comp (frame 13, stack 6) ==
+-- for j ($0) in training_jobs
+-- for s ($1) in j.subnets
+0000  IterKind       $3 training_job
+0003  Mark           $4
+0005  NextEntity     $3 $0 -> 0067
+0009  LocalAttr      $0 training_job.subnets
+0012  IterList       $5
+0014  Mark           $6
+0016  NextElem       $5 $1 -> 0064
+0020  LocalAttr      $0 training_job.subnets
+0023  IterList       $7
+0025  BuildBegin     $8
+0027  NextElem       $7 $2 -> 0042
+0031  LocalAttr      $2 subnet.private
+0034  JumpIfNotTrue  -> 0040
+0036  LocalAttr      $2 subnet.cidr
+0039  BuildPush
+0040  Loop           -> 0027
+0042  BuildEnd       $8
+0044  CallBuiltin    len/1
+0046  Const          0
+0048  Gt
+0049  AndJump        -> 0058
+0051  LocalAttr      $1 subnet.az
+0054  ConstList      list#0
+0056  In
+0057  AndMerge
+0058  JumpIfTrue     -> 0061
+0060  Fail
+0061  LoopReset      $6 -> 0016
+0064  LoopReset      $4 -> 0005
+0067  Return
+)");
+}
+
+TEST_CASE("every chunk decodes into whole instructions and jumps to instruction starts") {
+  Fixture f;
+  f.options.hostFunctions.push_back(HostFunction{"probe", "(subnet) -> bool"});
+  auto& m = f.module("aws.x");
+  f.let(m, "zones", "[s.az for s in subnets]");
+  f.def(m, "isolated", {{"s", "subnet"}}, "s.private and not s.has_nat");
+  f.rule(m, "a", {{"s", "subnets", "s.az in zones"}}, "isolated(s) or probe(s)", "\"{s.id}: {count(zones)}\"");
+  f.rule(m, "b", {{"job", "training_jobs"}}, "none s in job.subnets: s.public and -s.available_ips < -10",
+         "", "job.vpc_mode");
+  f.rule(m, "c", {}, "count(v in vpcs where v.is_default) == 0 and count(subnets) > 2");
+  f.rule(m, "d", {{"v", "vpcs"}}, "all s in v.subnets: s.cidr within v.cidr and s.vpc == v and 10.0.0.1 in s.cidr");
+  auto p = compileFixture(f);
+  REQUIRE(p->rules.size() == 4);
+  verifyPolicy(*p);
+  // A rule without for clauses runs once: no loop, no resource.
+  const CompiledRule& c = *p->findRule("aws.x.c");
+  CHECK(c.fors.empty());
+  CHECK(c.body.code.back() == static_cast<uint32_t>(Op::Return));
+  CHECK(listing(*p, "aws.x.c").find("CountKind      subnet") != std::string::npos);
+  CHECK(c.explain.size() == 2);
+}
+
+TEST_CASE("the explain table has one check per conjunct, with operands and witness variables") {
+  Fixture f;
+  f.rule(f.module(), "r", {{"v", "vpcs"}},
+         "v.cidr within 10.0.0.0/8 and not v.is_default and all s in v.subnets: s.az == \"a\" or s.private");
+  auto p = compileFixture(f);
+  const CompiledRule& r = *p->findRule("r");
+  CHECK(r.requireText == "v.cidr within 10.0.0.0/8 and not v.is_default and all s in v.subnets: s.az == \"a\" or s.private");
+  REQUIRE(r.explain.size() == 3);
+  CHECK(r.explain[0].text == "v.cidr within 10.0.0.0/8");
+  REQUIRE(r.explain[0].operands.size() == 1);
+  CHECK(r.explain[0].operands[0].text == "v.cidr");
+  CHECK(r.explain[1].text == "not v.is_default");
+  REQUIRE(r.explain[1].operands.size() == 1);
+  CHECK(r.explain[1].operands[0].text == "v.is_default");
+  CHECK(r.explain[2].text == "all s in v.subnets: s.az == \"a\" or s.private");
+  REQUIRE(r.explain[2].witnesses.size() == 1);
+  CHECK(r.explain[2].witnesses[0].name == "s");
+  CHECK(r.explain[2].witnessSlot == r.explain[2].witnesses[0].slot);
+  REQUIRE(r.explain[2].witnessOperands.size() == 2);
+  CHECK(r.explain[2].witnessOperands[0].text == "s.az");
+  CHECK(r.explain[2].witnessOperands[1].text == "s.private");
+  // The conjunct itself is the fallback operand when no witness is bound.
+  REQUIRE(r.explain[2].operands.size() == 1);
+  CHECK(r.explain[2].operands[0].chunk.code.empty());
+}
+
+TEST_CASE("rule metadata, source locations and exemptions are compiled in") {
+  Fixture f;
+  auto& m = f.module("aws.meta");
+  auto& rule = f.rule(m, "private", {{"s", "subnets"}}, "s.private");
+  rule.title = "Subnets are private";
+  rule.level = Level::Deny;
+  rule.levelGiven = true;
+  rule.severity = RuleSeverity::High;
+  rule.severityGiven = true;
+  rule.tags = {"subnets"};
+  rule.fix = "remove the IGW route";
+  rule.refs = {"CKV_AWS_130"};
+  ast::Exempt e;
+  e.rule = "private";
+  e.ruleSpan = f.sp("private");
+  e.resource = "subnet-9";
+  e.until = 20000;
+  e.owner = "team";
+  e.reason = "legacy";
+  e.span = f.sp("exempt private for subnet \"subnet-9\"");
+  m.exempts.push_back(std::move(e));
+  auto p = compileFixture(f);
+  const CompiledRule& r = *p->findRule("aws.meta.private");
+  CHECK(r.meta.title == "Subnets are private");
+  CHECK(r.meta.level == Level::Deny);
+  CHECK(r.meta.severity == RuleSeverity::High);
+  CHECK(r.meta.tags == std::vector<std::string>{"subnets"});
+  CHECK(r.meta.fix == "remove the IGW route");
+  CHECK(r.meta.refs == std::vector<std::string>{"CKV_AWS_130"});
+  CHECK(r.meta.location.file.rfind("<t", 0) == 0);
+  CHECK(r.meta.location.line == 1);
+  CHECK(r.meta.location.col == 1);
+  REQUIRE(p->exemptions.size() == 1);
+  CHECK(p->exemptions[0].ruleId == "aws.meta.private");
+  CHECK(p->exemptions[0].resource == "subnet-9");
+  CHECK(p->exemptions[0].until == 20000);
+  CHECK(p->exemptions[0].owner == "team");
+  CHECK(p->exemptions[0].reason == "legacy");
+}
+
+TEST_CASE("a compiled expression carries the lets it reads, dependencies first") {
+  Fixture f;
+  auto& m = f.module();
+  f.let(m, "zones", "[s.az for s in subnets]");
+  f.let(m, "n", "len(zones) + 1");
+  f.let(m, "unused", "42");
+  REQUIRE(f.errors().empty());
+  auto e = compileExpr(f, "n + 0 == 4");
+  REQUIRE(e->unit.letOrder.size() == 2);
+  CHECK(e->unit.lets[e->unit.letOrder[0]].name == "zones");
+  CHECK(e->unit.lets[e->unit.letOrder[1]].name == "n");
+  CHECK(e->type == "bool");
+  CHECK(disassemble(*e).find("== expr ") != std::string::npos);
+}
+
+TEST_CASE("string constants are shared in one table; stack effects match the VM") {
+  Fixture f;
+  f.rule(f.module(), "r", {{"e", "vpc_endpoints"}}, "e.service == \"s3\" or e.endpoint_type != \"s3\"");
+  auto p = compileFixture(f);
+  CHECK(std::count(p->unit.strings.begin(), p->unit.strings.end(), "s3") == 1);
+  CHECK(stackEffect(Op::MakeList, 3) == -2);
+  CHECK(stackEffect(Op::MakeList, 0) == 1);
+  CHECK(stackEffect(Op::CallBuiltin, packCall(static_cast<uint32_t>(BuiltinId::Reach), 3)) == -2);
+  CHECK(stackEffect(Op::LocalAttr, 0) == 1);
+  CHECK(stackEffect(Op::AllStep, 0) == -1);
+  CHECK(instructionWords(Op::NextEntity) == 4);
+  CHECK(std::string(opName(Op::GetAttr)) == "GetAttr");
+}
+
+TEST_CASE("a name the checker left unresolved is a compile error, not a crash") {
+  Fixture f;
+  f.rule(f.module(), "r", {{"s", "subnets"}}, "s.private");
+  REQUIRE(f.errors().empty());
+  ast::Expr& recv = *f.program->rules[0].rule->require->args[0];
+  recv.ref = ast::NameRef::Unresolved;
+  recv.text = "mystery";
+  auto p = compile(*f.program);
+  REQUIRE_FALSE(p);
+  CHECK(p.error().front().message == "internal error: name 'mystery' was not resolved by the checker");
+}
+
+}  // TEST_SUITE

@@ -1,0 +1,262 @@
+// Tests of the fact base: interning, the builder (merging, references,
+// defaults), derived columns and their thread safety, the AWS schema's
+// completeness, and docs/facts.md staying in step with the schema.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "runtime/facts.hpp"
+
+using namespace ward;
+
+namespace {
+
+KindId kind(std::string_view name) { return *Schema::aws().findKind(name); }
+AttrId attr(std::string_view k, std::string_view a) { return *Schema::aws().kind(kind(k)).find(a); }
+
+Value get(const FactBase& fb, std::string_view k, std::string_view id, std::string_view a) {
+  auto i = fb.find(kind(k), id);
+  REQUIRE_MESSAGE(i.has_value(), k << " " << id << " is missing");
+  return fb.get(kind(k), *i, attr(k, a));
+}
+
+std::string text(const FactBase& fb, std::string_view k, std::string_view id, std::string_view a) {
+  return fb.format(get(fb, k, id, a));
+}
+
+Value cidr(std::string_view s) { return Value::cidr(*net::parseCidr(s)); }
+
+// A three-subnet VPC built through the builder API, as a loader would.
+std::shared_ptr<const FactBase> smallEstate() {
+  FactBaseBuilder b;
+  auto s = [&](std::string_view v) { return Value::string(b.intern(v)); };
+  EntityIndex vpc = b.upsert(kind("vpc"), "vpc-1");
+  b.set(kind("vpc"), vpc, attr("vpc", "cidr"), cidr("10.0.0.0/16"));
+  for (auto [id, block] : {std::pair{"subnet-a", "10.0.1.0/24"}, {"subnet-b", "10.0.2.0/24"}, {"subnet-c", "10.0.3.0/24"}}) {
+    EntityIndex sn = b.upsert(kind("subnet"), id);
+    b.setRef(kind("subnet"), sn, attr("subnet", "vpc"), "vpc-1");
+    b.set(kind("subnet"), sn, attr("subnet", "cidr"), cidr(block));
+  }
+  EntityIndex mainRt = b.upsert(kind("route_table"), "rtb-main");
+  b.setRef(kind("route_table"), mainRt, attr("route_table", "vpc"), "vpc-1");
+  b.set(kind("route_table"), mainRt, attr("route_table", "main"), Value::boolean(true));
+  EntityIndex pub = b.upsert(kind("route_table"), "rtb-pub");
+  b.setRef(kind("route_table"), pub, attr("route_table", "vpc"), "vpc-1");
+  b.setRefList(kind("route_table"), pub, attr("route_table", "subnets"), std::vector<std::string>{"subnet-a", "subnet-x"});
+  EntityIndex igw = b.upsert(kind("internet_gateway"), "igw-1");
+  b.setRef(kind("internet_gateway"), igw, attr("internet_gateway", "vpc"), "vpc-1");
+  EntityIndex r = b.upsert(kind("route"), "rtb-pub:0.0.0.0/0");
+  b.setRef(kind("route"), r, attr("route", "table"), "rtb-pub");
+  b.set(kind("route"), r, attr("route", "destination"), cidr("0.0.0.0/0"));
+  b.set(kind("route"), r, attr("route", "target"), s("igw-1"));
+  b.set(kind("route"), r, attr("route", "target_kind"), s("internet_gateway"));
+  b.setRef(kind("route"), r, attr("route", "internet_gateway"), "igw-1");
+  EntityIndex acl = b.upsert(kind("network_acl"), "acl-1");
+  b.setRef(kind("network_acl"), acl, attr("network_acl", "vpc"), "vpc-1");
+  b.set(kind("network_acl"), acl, attr("network_acl", "is_default"), Value::boolean(true));
+  for (auto [id, rule] : {std::pair{"acl-1:in:200", 200}, {"acl-1:in:100", 100}, {"acl-1:out:100", 100}}) {
+    EntityIndex e = b.upsert(kind("nacl_entry"), id);
+    b.setRef(kind("nacl_entry"), e, attr("nacl_entry", "acl"), "acl-1");
+    b.set(kind("nacl_entry"), e, attr("nacl_entry", "rule_number"), Value::integer(rule));
+    b.set(kind("nacl_entry"), e, attr("nacl_entry", "egress"), Value::boolean(std::string_view(id).find(":out:") != std::string_view::npos));
+    b.set(kind("nacl_entry"), e, attr("nacl_entry", "cidr"), cidr("0.0.0.0/0"));
+  }
+  EntityIndex job = b.upsert(kind("training_job"), "train-1");
+  b.setRefList(kind("training_job"), job, attr("training_job", "subnets"), std::vector<std::string>{"subnet-b", "subnet-b", "subnet-c"});
+  auto fb = b.finish();
+  REQUIRE(fb.has_value());
+  return *fb;
+}
+
+}  // namespace
+
+TEST_SUITE("facts") {
+  TEST_CASE("the interner dedupes, finds, and keeps views valid as it grows") {
+    Interner in;
+    StrId a = in.intern("subnet-1");
+    std::string_view view = in.get(a);
+    std::vector<StrId> ids;
+    for (int i = 0; i < 100000; ++i) ids.push_back(in.intern("id-" + std::to_string(i)));
+    CHECK(in.intern("subnet-1") == a);
+    CHECK(view == "subnet-1");
+    CHECK(in.get(ids[77777]) == "id-77777");
+    CHECK(in.find("id-99999") == ids[99999]);
+    CHECK_FALSE(in.find("id-100000").has_value());
+    StrId empty = in.intern("");
+    CHECK(in.get(empty).empty());
+    CHECK(in.intern("") == empty);
+    CHECK(in.size() == 100002);
+  }
+
+  TEST_CASE("dates round-trip and invalid dates are refused") {
+    CHECK(parseDate("1970-01-01") == 0);
+    CHECK(parseDate("2024-02-29").has_value());
+    CHECK_FALSE(parseDate("2023-02-29").has_value());
+    CHECK_FALSE(parseDate("2024-13-01").has_value());
+    CHECK_FALSE(parseDate("24-01-01").has_value());
+    CHECK(formatDate(*parseDate("2024-02-29")) == "2024-02-29");
+    CHECK(formatDate(*parseDate("1969-12-31")) == "1969-12-31");
+  }
+
+  TEST_CASE("the builder merges by id, resolves references and fills defaults") {
+    FactBaseBuilder b;
+    EntityIndex v1 = b.upsert(kind("vpc"), "vpc-1");
+    b.set(kind("vpc"), v1, attr("vpc", "state"), Value::string(b.intern("pending")));
+    CHECK(b.upsert(kind("vpc"), "vpc-1") == v1);
+    EntityIndex sn = b.upsert(kind("subnet"), "subnet-1");
+    b.setRef(kind("subnet"), sn, attr("subnet", "vpc"), "vpc-1");
+    EntityIndex sn2 = b.upsert(kind("subnet"), "subnet-2");
+    b.setRef(kind("subnet"), sn2, attr("subnet", "vpc"), "vpc-missing");
+    // A later plain set replaces an earlier reference, and vice versa.
+    EntityIndex sn3 = b.upsert(kind("subnet"), "subnet-3");
+    b.setRef(kind("subnet"), sn3, attr("subnet", "vpc"), "vpc-1");
+    b.set(kind("subnet"), sn3, attr("subnet", "vpc"), Value{});
+    auto fb = b.finish();
+    REQUIRE(fb.has_value());
+    const FactBase& f = **fb;
+    CHECK(f.count(kind("vpc")) == 1);
+    CHECK(text(f, "vpc", "vpc-1", "state") == "pending");
+    CHECK(text(f, "subnet", "subnet-1", "vpc") == "vpc-1");
+    CHECK(get(f, "subnet", "subnet-2", "vpc").isNull());
+    CHECK(get(f, "subnet", "subnet-3", "vpc").isNull());
+    // Defaults: never written, yet every non-nullable attribute reads a value.
+    CHECK(text(f, "subnet", "subnet-1", "state") == "available");
+    CHECK(text(f, "subnet", "subnet-1", "map_public_ip") == "false");
+    CHECK(text(f, "subnet", "subnet-1", "ipv6_cidrs") == "[]");
+    CHECK(get(f, "subnet", "subnet-1", "az_id").isNull());
+    CHECK_FALSE(f.find(kind("instance"), "x").has_value());
+    // The column view agrees with get().
+    ColumnView col = f.column(kind("subnet"), attr("subnet", "state"));
+    CHECK(f.str(col[1].asString()) == "available");
+    CHECK(f.list(f.all(kind("subnet"))).size() == 3);
+    CHECK(f.idOf(kind("subnet"), 2) == "subnet-3");
+  }
+
+  TEST_CASE("reference lists drop ids that resolve to nothing") {
+    auto fb = smallEstate();
+    CHECK(text(*fb, "route_table", "rtb-pub", "subnets") == "[subnet-a]");
+  }
+
+  TEST_CASE("derived network attributes") {
+    auto fb = smallEstate();
+    const FactBase& f = *fb;
+    // Explicit association, else the VPC's main table.
+    CHECK(text(f, "subnet", "subnet-a", "route_table") == "rtb-pub");
+    CHECK(text(f, "subnet", "subnet-b", "route_table") == "rtb-main");
+    CHECK(text(f, "subnet", "subnet-a", "public") == "true");
+    CHECK(text(f, "subnet", "subnet-b", "public") == "false");
+    CHECK(text(f, "subnet", "subnet-b", "private") == "true");
+    CHECK(text(f, "subnet", "subnet-a", "default_route") == "rtb-pub:0.0.0.0/0");
+    CHECK(get(f, "subnet", "subnet-b", "default_route").isNull());
+    CHECK(text(f, "subnet", "subnet-c", "network_acl") == "acl-1");
+    CHECK(text(f, "vpc", "vpc-1", "subnets") == "[subnet-a, subnet-b, subnet-c]");
+    CHECK(text(f, "vpc", "vpc-1", "main_route_table") == "rtb-main");
+    CHECK(text(f, "vpc", "vpc-1", "internet_gateways") == "[igw-1]");
+    // NACL entries in rule order, ending with the implicit deny-all added at load.
+    CHECK(text(f, "network_acl", "acl-1", "inbound") == "[acl-1:in:100, acl-1:in:200, acl-1:in:32767]");
+    CHECK(text(f, "network_acl", "acl-1", "outbound") == "[acl-1:out:100, acl-1:out:32767]");
+    CHECK(text(f, "nacl_entry", "acl-1:in:32767", "allow") == "false");
+    CHECK(text(f, "nacl_entry", "acl-1:in:32767", "traffic") == "all");
+    CHECK(text(f, "nacl_entry", "acl-1:in:100", "allow") == "true");
+    // Workloads: repeats collapse, and subnets and the VPC see the job.
+    CHECK(text(f, "subnet", "subnet-b", "ml_workloads") == "[train-1]");
+    CHECK(text(f, "subnet", "subnet-a", "has_ml_workloads") == "false");
+    CHECK(text(f, "vpc", "vpc-1", "ml_workloads") == "[train-1]");
+    CHECK(text(f, "training_job", "train-1", "vpc") == "vpc-1");
+    CHECK(text(f, "training_job", "train-1", "vpc_mode") == "true");
+    CHECK(text(f, "training_job", "train-1", "encrypted") == "false");
+    CHECK(text(f, "training_job", "train-1", "name") == "train-1");
+    // No resource named an account, so there are no account entities.
+    CHECK(f.count(kind("account")) == 0);
+  }
+
+  TEST_CASE("derived columns are computed once, safely, from many threads") {
+    auto fb = smallEstate();
+    const FactBase& f = *fb;
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+      threads.emplace_back([&, t] {
+        for (int round = 0; round < 200; ++round) {
+          if (f.format(get(f, "subnet", "subnet-a", "public")) != "true") ++wrong;
+          if (f.format(get(f, "network_acl", "acl-1", "inbound")) != "[acl-1:in:100, acl-1:in:200, acl-1:in:32767]")
+            ++wrong;
+          if (f.format(get(f, "vpc", "vpc-1", (t + round) % 2 ? "subnets" : "ml_workloads")).empty()) ++wrong;
+        }
+      });
+    for (auto& th : threads) th.join();
+    CHECK(wrong == 0);
+    // The same list value every time: memoised, not recomputed.
+    CHECK(get(f, "vpc", "vpc-1", "subnets").sameBits(get(f, "vpc", "vpc-1", "subnets")));
+  }
+
+  TEST_CASE("the AWS schema documents every attribute") {
+    const Schema& s = Schema::aws();
+    CHECK(s.kindCount() >= 40);
+    for (size_t k = 0; k < s.kindCount(); ++k) {
+      const KindDef& kd = s.kind(static_cast<KindId>(k));
+      CAPTURE(kd.name);
+      CHECK_FALSE(kd.doc.empty());
+      CHECK_FALSE(kd.collection.empty());
+      CHECK(s.findCollection(kd.collection) == static_cast<KindId>(k));
+      for (const AttrDef& a : kd.attrs) {
+        CAPTURE(a.name);
+        CHECK_FALSE(a.doc.empty());
+        CHECK_FALSE(a.awsField.empty());
+        if (a.type.base == BaseType::Entity || a.type.elem == BaseType::Entity) {
+          bool anyKind = a.type.kind == kNoKind && a.type.elem == BaseType::Entity;
+          CHECK((anyKind || a.type.kind < s.kindCount()));
+        }
+      }
+    }
+    // The contract of STDLIB.md: a few attributes every rule relies on.
+    for (auto [k, a] : {std::pair{"subnet", "public"}, {"subnet", "has_nat"}, {"vpc", "has_flow_logs"},
+                        {"training_job", "vpc_mode"}, {"network_acl", "inbound"}, {"vpc_endpoint", "service"},
+                        {"security_group", "ingress"}, {"vpn_connection", "tunnels_up"}, {"endpoint", "models"}}) {
+      CAPTURE(k);
+      CAPTURE(a);
+      CHECK(s.kind(kind(k)).find(a).has_value());
+    }
+  }
+
+  TEST_CASE("every derived attribute computes on an empty fact base") {
+    FactBaseBuilder b;
+    auto fb = b.finish();
+    REQUIRE(fb.has_value());
+    const Schema& s = Schema::aws();
+    for (size_t k = 0; k < s.kindCount(); ++k) {
+      CHECK((*fb)->count(static_cast<KindId>(k)) == 0);
+      for (AttrId a = 0; a < s.kind(static_cast<KindId>(k)).attrs.size(); ++a)
+        CHECK((*fb)->column(static_cast<KindId>(k), a).size == 0);
+    }
+  }
+
+  TEST_CASE("docs/facts.md holds the generated schema tables") {
+    // The generated part sits between two markers; regenerate it with
+    // WARD_UPDATE_DOCS=1 after a schema change.
+    std::filesystem::path doc = std::filesystem::path(__FILE__).parent_path() / ".." / ".." / "docs" / "facts.md";
+    std::ifstream in(doc);
+    REQUIRE_MESSAGE(in.good(), "cannot open " << doc.string());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    const std::string begin = "<!-- BEGIN GENERATED SCHEMA: edit runtime/aws_schema.cpp, not this -->\n";
+    const std::string end = "<!-- END GENERATED SCHEMA -->";
+    size_t b = text.find(begin), e = text.find(end);
+    REQUIRE(b != std::string::npos);
+    REQUIRE(e != std::string::npos);
+    std::string generated = schemaMarkdown(Schema::aws());
+    std::string current = text.substr(b + begin.size(), e - b - begin.size());
+    if (current != generated && std::getenv("WARD_UPDATE_DOCS")) {
+      std::ofstream out(doc);
+      out << text.substr(0, b + begin.size()) << generated << text.substr(e);
+      current = generated;
+    }
+    CHECK_MESSAGE(current == generated, "docs/facts.md is stale: run the unit tests with WARD_UPDATE_DOCS=1");
+  }
+}

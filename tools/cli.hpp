@@ -1,0 +1,47 @@
+// Shared pieces of the `ward` command: exit codes, output helpers, and one
+// entry point per subcommand.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/diagnostic.hpp"
+#include "runtime/facts.hpp"
+
+namespace CLI { class App; }
+
+namespace ward::cli {
+
+// Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, parse,
+// type or input errors (errors take precedence).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFindings = 1;
+inline constexpr int kExitError = 2;
+
+enum class ColorMode { Auto, Always, Never };
+
+struct Common {
+  ColorMode color = ColorMode::Auto;
+  bool useColor(FILE* stream) const;
+};
+
+// Prints diagnostics to stderr, rendered against `sources` when they point
+// into Ward source.
+void printDiagnostics(const SourceMap& sources, const Diagnostics& ds, const Common& common);
+void printDiagnostics(const Diagnostics& ds, const Common& common);
+
+// Loads fact inputs (files and folders), printing warnings; nullptr on error
+// (diagnostics already printed).
+std::shared_ptr<const FactBase> loadFactsOrReport(const std::vector<std::string>& paths, const Common& common);
+
+// Each subcommand registers its options on `app` and returns the function
+// that runs it once the command line has been parsed.
+using Runner = std::function<int()>;
+Runner addCheck(CLI::App& app, Common& common);
+Runner addEval(CLI::App& app, Common& common);
+Runner addDisasm(CLI::App& app, Common& common);
+Runner addReach(CLI::App& app, Common& common);
+
+}  // namespace ward::cli

@@ -1,0 +1,99 @@
+// `ward check`: evaluate policies (and the standard library) over fact inputs.
+#include <chrono>
+#include <map>
+
+#include <CLI/CLI.hpp>
+
+#include "dsl/driver.hpp"
+#include "runtime/net/reach.hpp"
+#include "runtime/vm.hpp"
+#include "tools/cli.hpp"
+
+namespace ward::cli {
+
+namespace {
+
+struct CheckArgs {
+  std::vector<std::string> policies;
+  std::vector<std::string> facts;
+  bool noStdlib = false;
+  ReportFormat format = ReportFormat::Text;
+  Level failOn = Level::Deny;
+  bool verbose = false;
+};
+
+int64_t today() {
+  using namespace std::chrono;
+  return duration_cast<days>(system_clock::now().time_since_epoch()).count();
+}
+
+int runCheck(const CheckArgs& args, const Common& common) {
+  CompileRequest req;
+  req.withStdlib = !args.noStdlib;
+  Diagnostics readErrors;
+  for (const std::string& p : args.policies) {
+    auto src = readPolicyFile(p);
+    if (!src) readErrors.insert(readErrors.end(), src.error().begin(), src.error().end());
+    else req.sources.push_back(std::move(*src));
+  }
+  if (!readErrors.empty()) {
+    printDiagnostics(readErrors, common);
+    return kExitError;
+  }
+  auto compiled = compilePolicies(req);
+  if (!compiled) {
+    printDiagnostics(*compiled.error().sources, compiled.error().diagnostics, common);
+    return kExitError;
+  }
+  printDiagnostics(*compiled->sources, compiled->warnings, common);
+
+  auto facts = loadFactsOrReport(args.facts, common);
+  if (!facts) return kExitError;
+
+  EvalOptions opts;
+  opts.today = today();
+  opts.reach = [](const FactBase& fb, const Value& src, const Value& dst, const net::Traffic& t) {
+    net::ReachAnswer a = net::reachValues(fb, src, dst, t);
+    return ReachAnswer{a.delivered, a.why};
+  };
+  auto report = evaluate(*compiled->policy, *facts, opts);
+  if (!report) {
+    fprintf(stderr, "error: %s\n", report.error().message.c_str());
+    return kExitError;
+  }
+  ReportInput in;
+  in.findings = std::move(report->findings);
+  in.rules = ruleMetadata(*compiled->policy);
+  in.factSources = args.facts;
+  in.rulesEvaluated = report->rulesEvaluated;
+  TextOptions topts{common.useColor(stdout), args.verbose};
+  std::string out = renderReport(in, args.format, topts);
+  fwrite(out.data(), 1, out.size(), stdout);
+
+  for (const Finding& f : in.findings)
+    if (!f.exempted && f.level >= args.failOn) return kExitFindings;
+  return kExitOk;
+}
+
+}  // namespace
+
+Runner addCheck(CLI::App& app, Common& common) {
+  auto args = std::make_shared<CheckArgs>();
+  app.add_option("--policy,-p", args->policies, "policy file (repeatable)");
+  app.add_option("--facts,-f", args->facts, "fact input: Ward JSON, AWS CLI output, or a snapshot folder (repeatable)")
+      ->required();
+  app.add_flag("--no-stdlib", args->noStdlib, "do not include the standard library");
+  std::map<std::string, ReportFormat> formats{{"text", ReportFormat::Text},
+                                              {"json", ReportFormat::Json},
+                                              {"sarif", ReportFormat::Sarif},
+                                              {"junit", ReportFormat::Junit}};
+  app.add_option("--format", args->format, "output format: text, json, sarif or junit")
+      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
+  std::map<std::string, Level> levels{{"advisory", Level::Advisory}, {"warn", Level::Warn}, {"deny", Level::Deny}};
+  app.add_option("--fail-on", args->failOn, "lowest level that makes the exit code 1 (default deny)")
+      ->transform(CLI::CheckedTransformer(levels, CLI::ignore_case));
+  app.add_flag("--verbose,-v", args->verbose, "show bindings and failed sub-expressions");
+  return [args, &common] { return runCheck(*args, common); };
+}
+
+}  // namespace ward::cli

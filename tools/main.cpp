@@ -1,0 +1,73 @@
+// The `ward` command: check, eval, disasm, reach and friends.
+#include <unistd.h>
+
+#include <functional>
+#include <map>
+
+#include <CLI/CLI.hpp>
+
+#include "runtime/load/load.hpp"
+#include "tools/cli.hpp"
+
+namespace ward::cli {
+
+bool Common::useColor(FILE* stream) const {
+  if (color == ColorMode::Always) return true;
+  if (color == ColorMode::Never) return false;
+  return isatty(fileno(stream)) != 0 && getenv("NO_COLOR") == nullptr;
+}
+
+void printDiagnostics(const SourceMap& sources, const Diagnostics& ds, const Common& common) {
+  std::string text = render(sources, ds, RenderOptions{common.useColor(stderr)});
+  fputs(text.c_str(), stderr);
+}
+
+void printDiagnostics(const Diagnostics& ds, const Common& common) {
+  SourceMap none;
+  printDiagnostics(none, ds, common);
+}
+
+std::shared_ptr<const FactBase> loadFactsOrReport(const std::vector<std::string>& paths, const Common& common) {
+  auto facts = loadFacts(paths);
+  if (!facts) {
+    printDiagnostics(facts.error(), common);
+    return nullptr;
+  }
+  printDiagnostics((*facts)->warnings(), common);
+  return *facts;
+}
+
+}  // namespace ward::cli
+
+int main(int argc, char** argv) {
+  using namespace ward::cli;
+  CLI::App app{"ward: policy checks for cloud networks"};
+  app.require_subcommand(1);
+  Common common;
+  std::map<std::string, ward::cli::ColorMode> colors{
+      {"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}};
+  app.add_option("--color", common.color, "colour output: auto, always or never")
+      ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
+  app.set_version_flag("--version", std::string("ward ") + "0.1.0");
+
+  std::vector<std::pair<CLI::App*, Runner>> runners;
+  auto add = [&](const char* name, const char* help, Runner (*fn)(CLI::App&, Common&)) {
+    CLI::App* sub = app.add_subcommand(name, help);
+    runners.emplace_back(sub, fn(*sub, common));
+  };
+  add("check", "evaluate policies over a fact base and report findings", addCheck);
+  add("eval", "evaluate one expression over a fact base", addEval);
+  add("disasm", "print the bytecode of a policy file", addDisasm);
+  add("reach", "trace a flow through the network and explain the outcome", addReach);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    // --help and --version are successes; every other parse error is usage.
+    return code == 0 ? kExitOk : kExitError;
+  }
+  for (auto& [sub, run] : runners)
+    if (sub->parsed()) return run();
+  return kExitError;
+}
