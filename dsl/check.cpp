@@ -214,7 +214,8 @@ private:
       for (ast::Let& l : m->lets) {
         GlobalName g{false, static_cast<uint32_t>(c_.lets.size())};
         c_.lets.push_back(checker::LetInfo{&l, nullptr, checker::Visit::Unvisited, {}});
-        add(l.name, l.nameSpan, g);
+        // A duplicate is already an error; calling it unused too would only repeat it.
+        if (!add(l.name, l.nameSpan, g)) l.used = true;
       }
       for (ast::Def& d : m->defs) {
         GlobalName g{true, static_cast<uint32_t>(c_.defs.size())};

@@ -186,10 +186,6 @@ void witnessesOf(const Expr& e, std::vector<WitnessVar>& out) {
     if (a) witnessesOf(*a, out);
 }
 
-}  // namespace
-
-namespace {
-
 // `self` is the conjunct being explained: an operand that is the conjunct
 // itself gets no chunk of its own (the VM shows the conjunct's value).
 std::vector<ExplainOperand> compileOperands(Compiler& c, const Expr& e, const Expr* self, const std::string& ruleId) {

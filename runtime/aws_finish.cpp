@@ -132,9 +132,14 @@ void addAccountsAndRegions(FactBaseBuilder& b) {
     if (kind == region) continue;
     auto acc = s.kind(kind).find("account");
     auto reg = s.kind(kind).find("region");
-    if (!acc || !reg || s.attr(kind, *acc).type.base != BaseType::String) continue;
+    if (!acc || !reg || s.attr(kind, *acc).derived() || s.attr(kind, *acc).type.base != BaseType::String) continue;
+    // Optimization: neighbours mostly share a place, so only changes go to the sets.
+    Value lastA, lastR;
     for (EntityIndex i = 0; i < b.count(kind); ++i) {
       Value va = b.get(kind, i, *acc), vr = b.get(kind, i, *reg);
+      if (va.sameBits(lastA) && vr.sameBits(lastR)) continue;
+      lastA = va;
+      lastR = vr;
       if (va.tag == Tag::String) accounts.insert(va.asString());
       if (vr.tag == Tag::String)
         regions.emplace(va.tag == Tag::String ? int64_t{va.asString()} : -1, vr.asString());

@@ -90,8 +90,8 @@ constexpr KindSpec kKinds[] = {
     {"subnet", "subnets", "A subnet of a VPC, in one availability zone.", "Subnets[].SubnetId"},
     {"route_table", "route_tables", "A VPC route table.", "RouteTables[].RouteTableId"},
     {"route", "routes",
-     "One route of a route table. The id is `<route-table-id>:<destination>`, the destination being the "
-     "CIDR block or the prefix-list id.", "synthetic: `<route-table-id>:<destination>`"},
+     "One route of a route table (a part of it: no tags or name; account and region are its table's). The id "
+     "is `<route-table-id>:<destination>`, the destination being the CIDR block or the prefix-list id.", "synthetic: `<route-table-id>:<destination>`"},
     {"internet_gateway", "internet_gateways", "An internet gateway.", "InternetGateways[].InternetGatewayId"},
     {"egress_only_internet_gateway", "egress_only_internet_gateways", "An egress-only internet gateway (IPv6).", "EgressOnlyInternetGateways[].EgressOnlyInternetGatewayId"},
     {"nat_gateway", "nat_gateways", "A managed NAT gateway.", "NatGateways[].NatGatewayId"},
@@ -99,10 +99,11 @@ constexpr KindSpec kKinds[] = {
     {"network_interface", "network_interfaces", "An elastic network interface (ENI).", "NetworkInterfaces[].NetworkInterfaceId"},
     {"network_acl", "network_acls", "A network ACL: stateless subnet filter.", "NetworkAcls[].NetworkAclId"},
     {"nacl_entry", "nacl_entries",
-     "One rule of a network ACL. The id is `<acl-id>:<in|out>:<rule-number>`.", "synthetic: `<acl-id>:<in|out>:<rule-number>`"},
+     "One rule of a network ACL (a part of it, like a route). The id is `<acl-id>:<in|out>:<rule-number>`.", "synthetic: `<acl-id>:<in|out>:<rule-number>`"},
     {"security_group", "security_groups", "A security group: stateful, allow-only interface filter.", "SecurityGroups[].GroupId"},
     {"sg_rule", "sg_rules",
-     "One security-group rule, flattened: one per permission and source. The id is `<sg-id>:<in|out>:<n>`.", "synthetic: `<sg-id>:<in|out>:<n>`"},
+     "One security-group rule, flattened: one per permission and source (a part of its group, like a route). "
+     "The id is `<sg-id>:<in|out>:<n>`.", "synthetic: `<sg-id>:<in|out>:<n>`"},
     {"prefix_list", "prefix_lists", "An AWS-managed or customer-managed prefix list.", "PrefixLists[].PrefixListId"},
     {"vpc_endpoint", "vpc_endpoints", "A VPC endpoint: gateway, interface or Gateway Load Balancer.", "VpcEndpoints[].VpcEndpointId"},
     {"vpc_peering_connection", "vpc_peering_connections", "A VPC peering connection.", "VpcPeeringConnections[].VpcPeeringConnectionId"},
@@ -110,7 +111,8 @@ constexpr KindSpec kKinds[] = {
     {"vpn_gateway", "vpn_gateways", "A virtual private gateway.", "VpnGateways[].VpnGatewayId"},
     {"customer_gateway", "customer_gateways", "A customer gateway: the on-premises end of a VPN.", "CustomerGateways[].CustomerGatewayId"},
     {"vpn_connection", "vpn_connections", "A site-to-site VPN connection.", "VpnConnections[].VpnConnectionId"},
-    {"vpn_tunnel", "vpn_tunnels", "One tunnel of a VPN connection. The id is `<vpn-id>:<outside-ip>`.", "synthetic: `<vpn-id>:<outside-ip>`"},
+    {"vpn_tunnel", "vpn_tunnels",
+     "One tunnel of a VPN connection (a part of it, like a route). The id is `<vpn-id>:<outside-ip>`.", "synthetic: `<vpn-id>:<outside-ip>`"},
     {"dx_gateway", "dx_gateways", "A Direct Connect gateway.", "directConnectGateways[].directConnectGatewayId"},
     {"dx_virtual_interface", "dx_virtual_interfaces", "A Direct Connect virtual interface.", "virtualInterfaces[].virtualInterfaceId"},
     {"transit_gateway", "transit_gateways", "A transit gateway.", "TransitGateways[].TransitGatewayId"},
@@ -167,7 +169,7 @@ void addNetworkKinds(Schema& s) {
       .list("propagating_vgws", B::String, "Virtual private gateways that propagate routes into it.",
             "RouteTables[].PropagatingVgws[].GatewayId");
 
-  k("route").common("(none)", "Always null.", "(none)")
+  k("route")
       .ref("table", "route_table", "The route table it belongs to.", "RouteTables[].RouteTableId")
       .attr("destination", opt(B::Cidr), "The destination block (IPv4 or IPv6); null for a prefix-list route.",
             "Routes[].DestinationCidrBlock or DestinationIpv6CidrBlock")
@@ -254,7 +256,7 @@ void addNetworkKinds(Schema& s) {
       .attr("is_default", kBool, "Whether it is its VPC's default ACL.", "NetworkAcls[].IsDefault", "false")
       .refs("subnets", "subnet", "The subnets associated with it.", "NetworkAcls[].Associations[].SubnetId");
 
-  k("nacl_entry").common("(none)", "Always null.", "(none)")
+  k("nacl_entry")
       .ref("acl", "network_acl", "The ACL it belongs to.", "NetworkAcls[].NetworkAclId")
       .attr("rule_number", kInt, "Its rule number; lower numbers are evaluated first.",
             "NetworkAcls[].Entries[].RuleNumber", "0")
@@ -275,7 +277,7 @@ void addNetworkKinds(Schema& s) {
       .attr("description", kStr, "Its description.", "SecurityGroups[].Description", "")
       .ref("vpc", "vpc", "Its VPC.", "SecurityGroups[].VpcId");
 
-  k("sg_rule").common("(none)", "Always null.", "(none)")
+  k("sg_rule")
       .ref("group", "security_group", "The group it belongs to.", "SecurityGroups[].GroupId")
       .attr("egress", kBool, "Whether it is an outbound rule.", "IpPermissionsEgress (true) or IpPermissions",
             "false")
@@ -376,7 +378,7 @@ void addNetworkKinds(Schema& s) {
             "VpnConnections[].Options.StaticRoutesOnly", "false")
       .list("routes", B::Cidr, "Its static routes.", "VpnConnections[].Routes[].DestinationCidrBlock");
 
-  k("vpn_tunnel").common("(none)", "Always null.", "(none)")
+  k("vpn_tunnel")
       .ref("connection", "vpn_connection", "The VPN connection it belongs to.", "VpnConnections[].VpnConnectionId")
       .attr("outside_ip", opt(B::Ip), "The AWS-side outside address.", "VgwTelemetry[].OutsideIpAddress")
       .attr("status", kStr, "`UP` or `DOWN`.", "VgwTelemetry[].Status", "UP")

@@ -36,6 +36,24 @@ void addNetworkDerived(Schema& s) {
   auto a = [&](KindId k, std::string_view name) { return attrOf(s, k, name); };
   Deriver d{s};
 
+  // --- parts: routes, NACL entries, rules and tunnels are where their parent is ----------
+  for (auto [part, parentAttr] : {std::pair<std::string_view, std::string_view>{"route", "table"},
+                                  {"nacl_entry", "acl"}, {"sg_rule", "group"}, {"vpn_tunnel", "connection"}}) {
+    const KindId k = kindOf(s, part);
+    const AttrId via = a(k, parentAttr);
+    const KindId parent = s.attr(k, via).type.kind;
+    const std::string parentName = s.kind(parent).name;
+    for (std::string_view place : {"account", "region"}) {
+      const AttrId pa = a(parent, place);
+      d.entity(k, std::string(place), Type::of(B::String).orNull(),
+               "The " + std::string(place) + " of its " + parentName + ".",
+               "derived: " + std::string(parentAttr) + "." + std::string(place), [=](const FactBase& fb, EntityIndex i) {
+                 Value p = fb.get(k, i, via);
+                 return isEntity(p, parent) ? fb.get(parent, p.entityIndex(), pa) : Value{};
+               });
+    }
+  }
+
   // --- simple state predicates ------------------------------------------------------
   const AttrId routeState = a(route, "state");
   const AttrId routeActive = d.entity(route, "active", Type::of(B::Bool), "Whether the route is in use (state `active`).",

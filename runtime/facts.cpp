@@ -55,8 +55,14 @@ thread_local DerivedColumn* tCurrentColumn = nullptr;
 Interner::Interner() = default;
 Interner::~Interner() = default;
 
-void Interner::grow() {
-  size_t cap = slots_.empty() ? 1024 : slots_.size() * 2;
+void Interner::reserve(size_t n) {
+  size_t cap = 1024;
+  while (cap < n * 2) cap *= 2;
+  if (cap > slots_.size()) rehash(cap);
+  strings_.reserve(n);
+}
+
+void Interner::rehash(size_t cap) {
   std::vector<uint64_t> slots(cap, 0);
   size_t mask = cap - 1;
   for (uint64_t slot : slots_) {
@@ -69,7 +75,13 @@ void Interner::grow() {
 }
 
 StrId Interner::intern(std::string_view s) {
-  if ((strings_.size() + 1) * 2 > slots_.size()) grow();
+  bool inserted;
+  return intern(s, inserted);
+}
+
+StrId Interner::intern(std::string_view s, bool& inserted) {
+  inserted = false;
+  if ((strings_.size() + 1) * 2 > slots_.size()) rehash(slots_.empty() ? 1024 : slots_.size() * 2);
   auto h = static_cast<uint32_t>(hashBytes(s));
   size_t mask = slots_.size() - 1;
   size_t i = h & mask;
@@ -96,6 +108,7 @@ StrId Interner::intern(std::string_view s) {
   auto id = static_cast<StrId>(strings_.size());
   strings_.emplace_back(dst ? dst : "", s.size());
   slots_[i] = (uint64_t{h} << 32) | (uint64_t{id} + 1);
+  inserted = true;
   return id;
 }
 
@@ -130,6 +143,17 @@ public:
       if (s.first == 0) return std::nullopt;
       if (s.first == id + 1) return s.second;
     }
+  }
+  // The entity with this id, or `next` after recording it as that entity.
+  std::pair<EntityIndex, bool> findOrInsert(StrId id, EntityIndex next) {
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    size_t mask = slots_.size() - 1;
+    size_t i = hashId(id) & mask;
+    for (; slots_[i].first != 0; i = (i + 1) & mask)
+      if (slots_[i].first == id + 1) return {slots_[i].second, false};
+    slots_[i] = {id + 1, next};
+    ++size_;
+    return {next, true};
   }
   void insert(StrId id, EntityIndex index) {
     if ((size_ + 1) * 2 > slots_.size()) grow();
@@ -176,6 +200,9 @@ FactColumn::FactColumn(const Type& type) : enc_(encodingOf(type)), refKind_(type
 
 void FactColumn::grow(size_t n) {
   if (n <= size_) return;
+  // Optimization: grow in steps, so that adding entities one at a time does
+  // not resize every column every time.
+  n = std::max(n, size_ + size_ / 8 + 64);
   switch (enc_) {
     case Encoding::Value: values_.resize(n); break;
     case Encoding::Bool: u8_.resize(n, 2); break;
@@ -196,34 +223,6 @@ void FactColumn::shrinkTo(size_t n) {
   u64_.resize(std::min(u64_.size(), n));
   lists_.resize(std::min(lists_.size(), n));
   size_ = n;
-}
-
-void FactColumn::set(size_t i, const Value& v) {
-  switch (enc_) {
-    case Encoding::Value: values_[i] = v; break;
-    case Encoding::Bool: u8_[i] = v.tag == Tag::Bool ? (v.asBool() ? 1 : 0) : 2; break;
-    case Encoding::Str: u32_[i] = v.tag == Tag::String ? v.asString() : kNull32; break;
-    case Encoding::Ref:
-      assert(v.tag != Tag::Entity || v.entityKind() == refKind_);
-      u32_[i] = v.tag == Tag::Entity && v.entityKind() == refKind_ && v.entityIndex() < kPending ? v.entityIndex()
-                                                                                                 : kNull32;
-      break;
-    case Encoding::Int: u64_[i] = v.tag == Tag::Int ? v.x : kNullInt; break;
-    case Encoding::Traffic: {
-      if (v.tag != Tag::Traffic) {
-        u64_[i] = 0;
-        break;
-      }
-      net::Traffic t = v.asTraffic();
-      u64_[i] = (uint64_t{1} << 63) | (uint64_t{static_cast<uint16_t>(t.proto)} << 32) | (uint64_t{t.ports.lo} << 16) |
-                t.ports.hi;
-      break;
-    }
-    case Encoding::List:
-      assert(v.tag != Tag::List || v.listArena() == Arena::Facts);
-      lists_[i] = v.tag == Tag::List ? ListSlot{v.listOffset(), v.listLength(), 1} : ListSlot{};
-      break;
-  }
 }
 
 struct FactBase::Table {
@@ -477,7 +476,19 @@ struct FactBaseBuilder::Pending {
 };
 
 FactBaseBuilder::FactBaseBuilder(const Schema& schema)
-    : fb_(std::make_unique<FactBase>(schema)), pending_(std::make_unique<Pending>()) {}
+    : fb_(std::make_unique<FactBase>(schema)), pending_(std::make_unique<Pending>()) {
+  // Flat views of the tables for the inline set(): one column pointer per
+  // (kind, attribute), one count per kind.
+  for (size_t k = 0; k < schema.kindCount(); ++k) {
+    FactBase::Table& t = *fb_->tables_[k];
+    slotBase_.push_back(static_cast<uint32_t>(columns_.size()));
+    counts_.push_back(&t.count);
+    for (size_t a = 0; a < t.cols.size(); ++a) {
+      columns_.push_back(&t.cols[a]);
+      derivedSlot_.push_back(t.derived[a]);
+    }
+  }
+}
 
 FactBaseBuilder::~FactBaseBuilder() = default;
 
@@ -487,32 +498,37 @@ StrId FactBaseBuilder::intern(std::string_view s) { return fb_->strings_.intern(
 std::string_view FactBaseBuilder::str(StrId id) const { return fb_->strings_.get(id); }
 size_t FactBaseBuilder::count(KindId kind) const { return fb_->tables_[kind]->count; }
 
-EntityIndex FactBaseBuilder::upsert(KindId kind, std::string_view id) { return upsert(kind, intern(id)); }
+EntityIndex FactBaseBuilder::upsert(KindId kind, std::string_view id) {
+  bool inserted;
+  StrId s = fb_->strings_.intern(id, inserted);
+  if (!inserted) return upsert(kind, s);
+  // Optimization: a string never seen before cannot be the id of an entity yet.
+  FactBase::Table& t = *fb_->tables_[kind];
+  EntityIndex index = t.count++;
+  t.ids.insert(s, index);
+  set(kind, index, 0, Value::string(s));
+  return index;
+}
 
 EntityIndex FactBaseBuilder::upsert(KindId kind, StrId id) {
   FactBase::Table& t = *fb_->tables_[kind];
-  if (auto found = t.ids.find(id)) return *found;
-  EntityIndex index = t.count++;
-  t.ids.insert(id, index);
+  auto [index, created] = t.ids.findOrInsert(id, t.count);
+  if (!created) return index;
+  ++t.count;
   set(kind, index, 0, Value::string(id));
   return index;
 }
 
+bool FactBaseBuilder::upsertNew(KindId kind, std::string_view id, EntityIndex& index) {
+  size_t before = count(kind);
+  index = upsert(kind, id);
+  return count(kind) > before;
+}
+
+void FactBaseBuilder::reserveStrings(size_t n) { fb_->strings_.reserve(n); }
+
 std::optional<EntityIndex> FactBaseBuilder::find(KindId kind, std::string_view id) const {
   return fb_->find(kind, id);
-}
-
-void FactBaseBuilder::set(KindId kind, EntityIndex index, AttrId attr, Value v) {
-  FactBase::Table& t = *fb_->tables_[kind];
-  assert(index < t.count && !t.derived[attr]);
-  FactColumn& col = t.cols[attr];
-  if (col.size() <= index) col.grow(t.count);
-  col.set(index, v);
-}
-
-Value FactBaseBuilder::get(KindId kind, EntityIndex index, AttrId attr) const {
-  const FactColumn& col = fb_->tables_[kind]->cols[attr];
-  return index < col.size() ? col.get(index) : Value{};
 }
 
 void FactBaseBuilder::setRef(KindId kind, EntityIndex index, AttrId attr, std::string_view targetId) {

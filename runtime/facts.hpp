@@ -3,6 +3,7 @@
 // derived columns are computed on first use under a once-flag.
 #pragma once
 
+#include <cassert>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -26,14 +27,18 @@ public:
   Interner& operator=(const Interner&) = delete;
 
   StrId intern(std::string_view s);
+  // As above; `inserted` says whether the string is new.
+  StrId intern(std::string_view s, bool& inserted);
   std::optional<StrId> find(std::string_view s) const;
+  // Makes room for about n strings, sparing the rehashing as they come.
+  void reserve(size_t n);
   std::string_view get(StrId id) const { return strings_[id]; }
   size_t size() const { return strings_.size(); }
   // After this, intern() of a new string is a programming error (asserted).
   void freeze() { frozen_ = true; }
 
 private:
-  void grow();
+  void rehash(size_t slots);
   // Note: text lives in large blocks that never move, so string_views into
   // earlier strings stay valid as the interner grows, and there is no heap
   // allocation per string.
@@ -91,7 +96,31 @@ public:
     }
     return Value{};
   }
-  void set(size_t i, const Value& v);
+  void set(size_t i, const Value& v) {
+    switch (enc_) {
+      case Encoding::Value: values_[i] = v; break;
+      case Encoding::Bool: u8_[i] = v.tag == Tag::Bool ? (v.asBool() ? 1 : 0) : 2; break;
+      case Encoding::Str: u32_[i] = v.tag == Tag::String ? v.asString() : kNull32; break;
+      case Encoding::Ref:
+        u32_[i] = v.tag == Tag::Entity && v.entityKind() == refKind_ && v.entityIndex() < kPending ? v.entityIndex()
+                                                                                                   : kNull32;
+        break;
+      case Encoding::Int: u64_[i] = v.tag == Tag::Int ? v.x : kNullInt; break;
+      case Encoding::Traffic:
+        if (v.tag == Tag::Traffic) {
+          net::Traffic t = v.asTraffic();
+          u64_[i] = (uint64_t{1} << 63) | (uint64_t{static_cast<uint16_t>(t.proto)} << 32) |
+                    (uint64_t{t.ports.lo} << 16) | t.ports.hi;
+        } else {
+          u64_[i] = 0;
+        }
+        break;
+      case Encoding::List:
+        lists_[i] = v.tag == Tag::List && v.listArena() == Arena::Facts ? ListSlot{v.listOffset(), v.listLength(), 1}
+                                                                        : ListSlot{};
+        break;
+    }
+  }
   // Raw access for reference resolution in the builder.
   uint32_t& ref(size_t i) { return u32_[i]; }
   ListSlot& listSlot(size_t i) { return lists_[i]; }
@@ -191,12 +220,27 @@ public:
   // two inputs describing one resource merge into one entity).
   EntityIndex upsert(KindId kind, std::string_view id);
   EntityIndex upsert(KindId kind, StrId id);
+  // upsert(), saying whether the entity is new.
+  bool upsertNew(KindId kind, std::string_view id, EntityIndex& index);
+  // Makes room for about n distinct strings (a loader's estimate).
+  void reserveStrings(size_t n);
   std::optional<EntityIndex> find(KindId kind, std::string_view id) const;
   size_t count(KindId kind) const;
   // Setting an attribute again replaces the earlier value (references too).
-  void set(KindId kind, EntityIndex index, AttrId attr, Value v);
+  void set(KindId kind, EntityIndex index, AttrId attr, Value v) {
+    // Optimization: inline, through flat pointers: loaders call this for
+    // every attribute of every fact.
+    uint32_t slot = slotBase_[kind] + attr;
+    assert(index < *counts_[kind] && !derivedSlot_[slot]);
+    FactColumn& col = *columns_[slot];
+    if (col.size() <= index) col.grow(*counts_[kind]);
+    col.set(index, v);
+  }
   // The stored value (null if unset); for finish hooks and merging loaders.
-  Value get(KindId kind, EntityIndex index, AttrId attr) const;
+  Value get(KindId kind, EntityIndex index, AttrId attr) const {
+    const FactColumn& col = *columns_[slotBase_[kind] + attr];
+    return index < col.size() ? col.get(index) : Value{};
+  }
   // A reference to an entity of the attribute's kind, by id; resolved in finish().
   // Unresolved references (a route to an IGW missing from the snapshot) become null.
   void setRef(KindId kind, EntityIndex index, AttrId attr, std::string_view targetId);
@@ -217,6 +261,10 @@ private:
   struct Pending;
   std::unique_ptr<FactBase> fb_;
   std::unique_ptr<Pending> pending_;
+  std::vector<uint32_t> slotBase_;
+  std::vector<FactColumn*> columns_;
+  std::vector<const uint32_t*> counts_;
+  std::vector<uint8_t> derivedSlot_;
 };
 
 // Calendar dates as days since 1970-01-01 ("2024-02-29").

@@ -81,8 +81,10 @@ std::string renderText(const ReportInput& in, const TextOptions& opts) {
   };
   for (const Finding& f : in.findings) {
     const char* color = f.level == Level::Deny ? "1;31" : f.level == Level::Warn ? "1;35" : "1;36";
-    out += fmt::format("{}: {} [{}] {} {}: {}\n", paint(color, levelName(f.level)), paint("1", f.ruleId),
-                       severityName(f.severity), f.resourceKind, f.resourceId, f.message);
+    // A rule without `for` has no resource: its finding is about the estate.
+    std::string resource = f.resourceId.empty() ? std::string() : fmt::format(" {} {}", f.resourceKind, f.resourceId);
+    out += fmt::format("{}: {} [{}]{}: {}\n", paint(color, levelName(f.level)), paint("1", f.ruleId),
+                       severityName(f.severity), resource, f.message);
     if (f.exempted) out += fmt::format("  exempted: {}\n", f.exemptionReason);
     if (opts.verbose) {
       for (const Binding& b : f.bindings) out += fmt::format("  where {} = {} ({})\n", b.name, b.value, b.kind);

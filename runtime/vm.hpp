@@ -35,7 +35,7 @@ class EvalContext;
 using HostFn = std::function<Value(std::span<const Value> args, EvalContext&)>;
 
 struct EvalLimits {
-  uint64_t maxSteps = 100'000'000;  // loop iterations and chunk entries
+  uint64_t maxSteps = 100'000'000;  // loop iterations, rule and let entries, reach and host calls
   std::chrono::milliseconds deadline{0};  // 0 = none
   std::function<bool()> cancel;           // polled with the deadline
   uint64_t maxFindings = 1'000'000;

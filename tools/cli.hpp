@@ -43,5 +43,7 @@ Runner addCheck(CLI::App& app, Common& common);
 Runner addEval(CLI::App& app, Common& common);
 Runner addDisasm(CLI::App& app, Common& common);
 Runner addReach(CLI::App& app, Common& common);
+Runner addRules(CLI::App& app, Common& common);
+Runner addWhy(CLI::App& app, Common& common);
 
 }  // namespace ward::cli

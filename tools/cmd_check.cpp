@@ -83,15 +83,28 @@ Runner addCheck(CLI::App& app, Common& common) {
   app.add_option("--facts,-f", args->facts, "fact input: Ward JSON, AWS CLI output, or a snapshot folder (repeatable)")
       ->required();
   app.add_flag("--no-stdlib", args->noStdlib, "do not include the standard library");
-  std::map<std::string, ReportFormat> formats{{"text", ReportFormat::Text},
-                                              {"json", ReportFormat::Json},
-                                              {"sarif", ReportFormat::Sarif},
-                                              {"junit", ReportFormat::Junit}};
-  app.add_option("--format", args->format, "output format: text, json, sarif or junit")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
-  std::map<std::string, Level> levels{{"advisory", Level::Advisory}, {"warn", Level::Warn}, {"deny", Level::Deny}};
-  app.add_option("--fail-on", args->failOn, "lowest level that makes the exit code 1 (default deny)")
-      ->transform(CLI::CheckedTransformer(levels, CLI::ignore_case));
+  // Note: the maps hold names, not the enums: CLI11 prints a map's values in
+  // its messages, and uint8_t-based enums would print as raw characters.
+  app.add_option_function<std::string>(
+         "--format",
+         [args](const std::string& v) {
+           static const std::map<std::string, ReportFormat> formats{{"text", ReportFormat::Text},
+                                                                    {"json", ReportFormat::Json},
+                                                                    {"sarif", ReportFormat::Sarif},
+                                                                    {"junit", ReportFormat::Junit}};
+           args->format = formats.at(v);
+         },
+         "output format: text, json, sarif or junit")
+      ->check(CLI::IsMember({"text", "json", "sarif", "junit"}));
+  app.add_option_function<std::string>(
+         "--fail-on",
+         [args](const std::string& v) {
+           static const std::map<std::string, Level> levels{
+               {"advisory", Level::Advisory}, {"warn", Level::Warn}, {"deny", Level::Deny}};
+           args->failOn = levels.at(v);
+         },
+         "lowest level that makes the exit code 1 (default deny)")
+      ->check(CLI::IsMember({"advisory", "warn", "deny"}));
   app.add_flag("--verbose,-v", args->verbose, "show bindings and failed sub-expressions");
   return [args, &common] { return runCheck(*args, common); };
 }

@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
   add("eval", "evaluate one expression over a fact base", addEval);
   add("disasm", "print the bytecode of a policy file", addDisasm);
   add("reach", "trace a flow through the network and explain the outcome", addReach);
+  add("rules", "list the standard library's rules and their metadata", addRules);
+  add("why", "explain which services a SageMaker workload can reach, and how to fix the rest", addWhy);
 
   try {
     app.parse(argc, argv);

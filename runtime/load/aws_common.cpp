@@ -48,6 +48,9 @@ void Aws::appendNumber(std::string& out, int64_t n) {
   out.append(buf, r.ptr);
 }
 
+// Parts take account and region from their parent (derived attributes).
+Ent Aws::makePart(KindId kind, std::string_view id) { return Ent(*this, kind, b.upsert(kind, id)); }
+
 Ent Aws::make(KindId kind, std::string_view id) {
   EntityIndex index = b.upsert(kind, id);
   Ent e(*this, kind, index);
@@ -78,7 +81,7 @@ Ent Aws::begin(KindId kind, od::object& o, std::string_view idKey) {
 
 Value Aws::cidrValue(od::value& v) {
   std::string_view s = j.string(v);
-  auto c = net::parseCidr(s);
+  auto c = parseCidrFast(s);
   if (!c)
     j.fail(j.at(v), fmt::format("expected a CIDR block such as \"10.0.0.0/16\" at {}, got \"{}\"", j.pointer(), s));
   if (!net::isCanonical(*c)) {
@@ -92,7 +95,7 @@ Value Aws::cidrValue(od::value& v) {
 
 Value Aws::ipValue(od::value& v) {
   std::string_view s = j.string(v);
-  auto ip = net::parseIp(s);
+  auto ip = parseIpFast(s);
   if (!ip) j.fail(j.at(v), fmt::format("expected an IP address at {}, got \"{}\"", j.pointer(), s));
   return Value::ip(*ip);
 }
@@ -108,8 +111,6 @@ int16_t Aws::protocol(od::value& v) {
 }
 
 // --- Ent ---------------------------------------------------------------------------
-
-void Ent::set(AttrId a, Value v) { c_.b.set(kind, index, a, v); }
 
 void Ent::str(AttrId a, od::value& v) {
   if (c_.j.isNull(v)) return;
@@ -152,14 +153,24 @@ void Ent::refTo(AttrId a, std::string_view id) {
   if (!id.empty()) c_.b.setRef(kind, index, a, id);
 }
 
+// Optimization: the id lists below reuse one buffer per thread instead of
+// allocating for every resource (they never nest).
+namespace {
+std::vector<StrId>& idScratch() {
+  thread_local std::vector<StrId> ids;
+  ids.clear();
+  return ids;
+}
+}  // namespace
+
 void Ent::refs(AttrId a, od::value& v) {
-  std::vector<StrId> ids;
+  std::vector<StrId>& ids = idScratch();
   c_.j.elements(v, [&](od::value& e) { ids.push_back(c_.b.intern(c_.j.string(e))); });
   c_.b.setRefList(kind, index, a, std::span<const StrId>(ids));
 }
 
 void Ent::refsIn(AttrId a, od::value& v, std::string_view key) {
-  std::vector<StrId> ids;
+  std::vector<StrId>& ids = idScratch();
   c_.j.elements(v, [&](od::value& e) {
     c_.j.fields(e, [&](std::string_view k, od::value& x) {
       if (k == key && !c_.j.isNull(x)) ids.push_back(c_.b.intern(c_.j.string(x)));
@@ -170,7 +181,9 @@ void Ent::refsIn(AttrId a, od::value& v, std::string_view key) {
 }
 
 void Ent::tags(od::value& v, bool nameFromTag) {
-  std::vector<Value> tags;
+  thread_local std::vector<Value> tags;
+  thread_local std::string id;
+  tags.clear();
   c_.j.elements(v, [&](od::value& e) {
     std::string_view key, value;
     c_.j.fields(e, [&](std::string_view k, od::value& x) {
@@ -178,9 +191,12 @@ void Ent::tags(od::value& v, bool nameFromTag) {
       else if (k == "Value" || k == "value") value = c_.j.string(x);
       else c_.j.skip(x);
     });
-    EntityIndex t = c_.b.upsert(c_.tagKind, tagId(key, value));
-    c_.b.set(c_.tagKind, t, c_.tagKey, Value::string(c_.b.intern(key)));
-    c_.b.set(c_.tagKind, t, c_.tagValue, Value::string(c_.b.intern(value)));
+    EntityIndex t;
+    id = tagId(key, value);
+    if (c_.b.upsertNew(c_.tagKind, id, t)) {
+      c_.b.set(c_.tagKind, t, c_.tagKey, Value::string(c_.b.intern(key)));
+      c_.b.set(c_.tagKind, t, c_.tagValue, Value::string(c_.b.intern(value)));
+    }
     tags.push_back(Value::entity(c_.tagKind, t));
     if (key == "Name" && nameFromTag && c_.nameAttr[kind] != kNoAttr)
       set(c_.nameAttr[kind], Value::string(c_.b.intern(value)));

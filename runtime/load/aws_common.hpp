@@ -25,7 +25,7 @@ public:
   Ent(Aws& c, KindId kind, EntityIndex index) : kind(kind), index(index), c_(c) {}
 
   Value entity() const { return Value::entity(kind, index); }
-  void set(AttrId a, Value v);
+  void set(AttrId a, Value v);  // inline, below
   void str(AttrId a, od::value& v);
   void lower(AttrId a, od::value& v);  // lower-cased: "Gateway" -> "gateway"
   void boolean(AttrId a, od::value& v);
@@ -63,6 +63,9 @@ public:
   // CLI output often lists the id last), then finds or creates the entity.
   Ent begin(KindId kind, od::object& o, std::string_view idKey);
   Ent make(KindId kind, std::string_view id);
+  // A part of another resource (route, NACL entry, rule, tunnel): its account
+  // and region are its parent's, derived, so nothing is recorded here.
+  Ent makePart(KindId kind, std::string_view id);
   // The string of one key of an object, in a first pass (the object is reset
   // afterwards); nullopt when absent or null.
   std::optional<std::string_view> peek(od::object& o, std::string_view key);
@@ -86,6 +89,8 @@ public:
   // Per kind: its account, region, tags and name attributes (kNoAttr if none).
   std::vector<AttrId> accountAttr, regionAttr, tagsAttr, nameAttr;
 };
+
+inline void Ent::set(AttrId a, Value v) { c_.b.set(kind, index, a, v); }
 
 // A reader of one element of a top-level collection ("Vpcs": [...]).
 struct Collection {

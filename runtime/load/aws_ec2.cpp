@@ -107,8 +107,7 @@ struct RouteIds {
   KindId k = kindNamed("route");
   KindId table = kindNamed("route_table");
   AttrId tableRef = attrNamed(k, "table"), dest = attrNamed(k, "destination"), pl = attrNamed(k, "prefix_list"),
-         target = attrNamed(k, "target"), targetKind = attrNamed(k, "target_kind"), state = attrNamed(k, "state"),
-         origin = attrNamed(k, "origin"), region = attrNamed(k, "region"), account = attrNamed(k, "account");
+         target = attrNamed(k, "target"), targetKind = attrNamed(k, "target_kind"), state = attrNamed(k, "state"), origin = attrNamed(k, "origin");
 };
 
 // One route; the target fields are checked in AWS's own precedence (an
@@ -160,17 +159,15 @@ void readRoute(Aws& c, od::value& v, const Ent& table, std::string_view tableId)
   });
   std::string destText = dest.isNull() ? std::string(prefixList) : net::format(dest.asCidr());
   if (destText.empty()) c.j.fail(nullptr, fmt::format("a route without a destination at {}", c.j.pointer()));
-  Ent r = c.make(A.k, std::string(tableId) + ":" + destText);
+  c.idBuf.assign(tableId);
+  c.idBuf += ':';
+  c.idBuf += destText;
+  Ent r = c.makePart(A.k, c.idBuf);
   r.set(A.tableRef, table.entity());
   if (!dest.isNull()) r.set(A.dest, dest);
   if (!prefixList.empty()) r.refTo(A.pl, prefixList);
   if (!state.isNull()) r.set(A.state, state);
   if (!origin.isNull()) r.set(A.origin, origin);
-  // Routes live where their table does.
-  for (AttrId a : {A.region, A.account}) {
-    Value tv = c.b.get(table.kind, table.index, a);
-    if (!tv.isNull()) r.set(a, tv);
-  }
   bool kindSet = false;
   for (size_t i = 0; i < kTargetCount; ++i) {
     if (targets[i].empty()) continue;
@@ -308,8 +305,7 @@ void readNaclEntry(Aws& c, od::value& v, const Ent& acl, std::string_view aclId)
     KindId k = kindNamed("nacl_entry");
     AttrId aclRef = attrNamed(k, "acl"), rule = attrNamed(k, "rule_number"), egress = attrNamed(k, "egress"),
            action = attrNamed(k, "action"), traffic = attrNamed(k, "traffic"), cidr = attrNamed(k, "cidr"),
-           icmpType = attrNamed(k, "icmp_type"), icmpCode = attrNamed(k, "icmp_code"),
-           region = attrNamed(k, "region"), account = attrNamed(k, "account");
+           icmpType = attrNamed(k, "icmp_type"), icmpCode = attrNamed(k, "icmp_code");
   } A;
   int64_t rule = -1;
   bool egress = false;
@@ -346,7 +342,7 @@ void readNaclEntry(Aws& c, od::value& v, const Ent& acl, std::string_view aclId)
   c.idBuf.assign(aclId);
   c.idBuf += egress ? ":out:" : ":in:";
   Aws::appendNumber(c.idBuf, rule);
-  Ent n = c.make(A.k, c.idBuf);
+  Ent n = c.makePart(A.k, c.idBuf);
   n.set(A.aclRef, acl.entity());
   n.set(A.rule, Value::integer(rule));
   n.set(A.egress, Value::boolean(egress));
@@ -357,10 +353,6 @@ void readNaclEntry(Aws& c, od::value& v, const Ent& acl, std::string_view aclId)
   n.set(A.traffic, Value::traffic(t));
   if (icmpType && *icmpType >= 0) n.set(A.icmpType, Value::integer(*icmpType));
   if (icmpCode && *icmpCode >= 0) n.set(A.icmpCode, Value::integer(*icmpCode));
-  for (AttrId a : {A.region, A.account}) {
-    Value av = c.b.get(acl.kind, acl.index, a);
-    if (!av.isNull()) n.set(a, av);
-  }
 }
 
 void readNetworkAcl(Aws& c, od::value& item) {
@@ -390,8 +382,7 @@ void readPermission(Aws& c, od::value& v, const Ent& group, std::string_view gro
     AttrId group = attrNamed(k, "group"), egress = attrNamed(k, "egress"), traffic = attrNamed(k, "traffic"),
            cidr = attrNamed(k, "cidr"), sourceGroup = attrNamed(k, "source_group"),
            prefixList = attrNamed(k, "prefix_list"), description = attrNamed(k, "description"),
-           icmpType = attrNamed(k, "icmp_type"), icmpCode = attrNamed(k, "icmp_code"),
-           region = attrNamed(k, "region"), account = attrNamed(k, "account");
+           icmpType = attrNamed(k, "icmp_type"), icmpCode = attrNamed(k, "icmp_code");
   } A;
   struct Peer {
     AttrId attr;
@@ -450,7 +441,7 @@ void readPermission(Aws& c, od::value& v, const Ent& group, std::string_view gro
     c.idBuf.assign(groupId);
     c.idBuf += egress ? ":out:" : ":in:";
     Aws::appendNumber(c.idBuf, counter++);
-    Ent r = c.make(A.k, c.idBuf);
+    Ent r = c.makePart(A.k, c.idBuf);
     r.set(A.group, group.entity());
     r.set(A.egress, Value::boolean(egress));
     r.set(A.traffic, Value::traffic(traffic));
@@ -459,10 +450,6 @@ void readPermission(Aws& c, od::value& v, const Ent& group, std::string_view gro
     if (!p.description.isNull()) r.set(A.description, p.description);
     if (icmpType) r.set(A.icmpType, Value::integer(*icmpType));
     if (icmpCode) r.set(A.icmpCode, Value::integer(*icmpCode));
-    for (AttrId a : {A.region, A.account}) {
-      Value gv = c.b.get(group.kind, group.index, a);
-      if (!gv.isNull()) r.set(a, gv);
-    }
   }
 }
 

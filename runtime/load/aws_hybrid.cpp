@@ -115,7 +115,7 @@ void readVpnConnection(Aws& c, od::value& item) {
           else c.j.skip(x);
         });
         if (ipText.empty()) return;
-        Ent tunnel = c.make(A.tunnel, vpnId + ":" + ipText);
+        Ent tunnel = c.makePart(A.tunnel, vpnId + ":" + ipText);
         tunnel.set(A.connection, e.entity());
         tunnel.set(A.outsideIp, ip);
         if (!status.isNull()) tunnel.set(A.status, status);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -23,7 +24,7 @@ std::pair<uint32_t, uint32_t> lineColOf(std::string_view text, size_t offset) {
 }
 
 JsonFile::JsonFile(std::string name, std::string_view text, uint32_t maxDepth)
-    : name_(std::move(name)), text_(text), maxDepth_(maxDepth) {}
+    : name_(std::move(name)), text_(text), maxDepth_(maxDepth), path_(maxDepth + 1) {}
 
 std::string JsonFile::where(const char* at) const {
   if (!at || at < text_.data() || at > text_.data() + text_.size()) return name_;
@@ -47,7 +48,8 @@ void appendSegment(std::string& out, std::string_view key) {
 
 std::string JsonFile::pointer() const {
   std::string out;
-  for (const Segment& s : path_) {
+  for (size_t i = 0; i < pathLength_; ++i) {
+    const Segment& s = path_[i];
     if (s.index >= 0) out += "/" + std::to_string(s.index);
     else appendSegment(out, s.key);
   }
@@ -79,14 +81,29 @@ void JsonFile::fail(const char* at, std::string message, std::vector<std::string
   throw JsonError{std::move(message), at, pointer(), std::move(notes)};
 }
 
+namespace {
+
+// The first '"' or '\\' at or after p, eight bytes at a time. Safe to read
+// past the string: it is followed by more JSON and simdjson's padding.
+const char* findQuoteOrBackslash(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  for (;; p += 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    uint64_t q = w ^ (kOnes * '"'), b = w ^ (kOnes * '\\');
+    uint64_t hit = ((q - kOnes) & ~q & kHighs) | ((b - kOnes) & ~b & kHighs);
+    if (hit) return p + (__builtin_ctzll(hit) >> 3);
+  }
+}
+
+}  // namespace
+
 std::string_view JsonFile::keyOf(od::field& f) {
   // Keys are compared raw when they have no escapes (the usual case), which
   // spares the parser's string buffer.
   const char* start = f.key().raw();
-  for (const char* p = start;; ++p) {
-    if (*p == '"') return std::string_view(start, static_cast<size_t>(p - start));
-    if (*p == '\\') break;
-  }
+  const char* end = findQuoteOrBackslash(start);
+  if (*end == '"') return std::string_view(start, static_cast<size_t>(end - start));
   std::string_view key;
   check(f.unescaped_key().get(key));
   return key;
@@ -127,12 +144,9 @@ od::object JsonFile::object(od::value& v) {
 std::string_view JsonFile::string(od::value& v) {
   std::string_view tok = v.raw_json_token();
   if (tok.empty() || tok[0] != '"') typeError(v, "a string");
-  // The token runs to the next structural character; trim the whitespace.
-  size_t end = tok.size();
-  while (end > 1 && tok[end - 1] != '"') --end;
-  std::string_view body = tok.substr(1, end > 1 ? end - 2 : 0);
   // Optimization: strings without escapes are used in place, in the input.
-  if (body.find('\\') == std::string_view::npos) return body;
+  const char* end = findQuoteOrBackslash(tok.data() + 1);
+  if (*end == '"') return std::string_view(tok.data() + 1, static_cast<size_t>(end - tok.data() - 1));
   std::string_view s;
   if (v.get_string().get(s)) malformed(tok.data(), "invalid escape in a string");
   return s;

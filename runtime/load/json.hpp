@@ -66,15 +66,15 @@ public:
       od::field f;
       check(std::move(r).get(f));
       std::string_view key = keyOf(f);
-      path_.push_back({key, -1});
+      path_[pathLength_++] = {key, -1};
       od::value v = f.value();
       if constexpr (std::is_same_v<decltype(fn(key, v)), bool>) {
         bool more = fn(key, v);
-        path_.pop_back();
+        --pathLength_;
         if (!more) break;
       } else {
         fn(key, v);
-        path_.pop_back();
+        --pathLength_;
       }
     }
     leave();
@@ -94,9 +94,9 @@ public:
     for (auto r : a) {
       od::value e;
       check(std::move(r).get(e));
-      path_.push_back({{}, index++});
+      path_[pathLength_++] = {{}, index++};
       fn(e);
-      path_.pop_back();
+      --pathLength_;
     }
     leave();
   }
@@ -137,7 +137,9 @@ private:
   std::string_view text_;
   uint32_t maxDepth_;
   uint32_t depth_ = 0;
+  // One segment per open container, so never longer than the depth limit.
   std::vector<Segment> path_;
+  size_t pathLength_ = 0;
 };
 
 }  // namespace ward::load

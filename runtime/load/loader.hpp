@@ -86,6 +86,12 @@ struct RouteTarget {
 };
 RouteTarget routeTargetOf(std::string_view targetId);
 
+// Fast paths for the IPv4 forms that make up most of a snapshot ("10.0.0.0/16",
+// "10.0.0.5"); anything else (IPv6, odd spellings) goes to net::parseCidr /
+// net::parseIp, which these agree with.
+std::optional<net::Cidr> parseCidrFast(std::string_view text);
+std::optional<net::IpAddr> parseIpFast(std::string_view text);
+
 // The id of the tag entity for key=value: "<key>=<value>", with '=' and '\\'
 // in the key escaped by a backslash so that ids stay unique.
 std::string tagId(std::string_view key, std::string_view value);

@@ -222,13 +222,13 @@ private:
       case BaseType::String: return Value::string(b_.intern(j_.string(v)));
       case BaseType::Ip: {
         std::string_view s = j_.string(v);
-        auto ip = net::parseIp(s);
+        auto ip = parseIpFast(s);
         if (!ip) return expected("an IP address such as \"10.0.0.1\"", s);
         return Value::ip(*ip);
       }
       case BaseType::Cidr: {
         std::string_view s = j_.string(v);
-        auto c = net::parseCidr(s);
+        auto c = parseCidrFast(s);
         if (!c) return expected("a CIDR block such as \"10.0.0.0/16\"", s);
         if (!net::isCanonical(*c)) {
           net::Cidr fixed = net::canonical(*c);

@@ -1,16 +1,13 @@
 // Reachability queries: resolves a query's source and destination (resource
-// ids, addresses, "internet", "service:NAME") to places in the model, runs the
-// forward trace and its reply, and adapts the result for the VM's reach().
+// ids, addresses, "internet", "service:NAME") to places in the model, and runs
+// the forward trace and its reply.
 #include <deque>
-#include <mutex>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "runtime/facts.hpp"
+#include "runtime/net/reach_query.hpp"
 #include "runtime/net/reach_walk.hpp"
-#include "runtime/values.hpp"
-#include "runtime/vm.hpp"
 
 namespace ward::net {
 
@@ -23,17 +20,6 @@ const IpAddr kInternetHost = ipv4(0x08080808);            // 8.8.8.8
 const IpAddr kExternalHost = ipv4(0xc6336401);            // 198.51.100.1 (documentation range)
 const IpAddr kServiceFallback = ipv4((52u << 24) | (94u << 16) | 1);  // 52.94.0.1, in AWS service space
 
-// What the query's destination is, which decides what "delivered" means.
-enum class Intent : uint8_t { Endpoint, External, Internet, Service };
-
-// A source or destination as the caller named it.
-struct Place {
-  enum class Kind : uint8_t { Text, Object, Ip } kind = Kind::Text;
-  std::string text;
-  ObjRef obj{ObjType::Vpc, kNone};
-  IpAddr ip;
-};
-
 struct Source {
   enum class Kind : uint8_t { Endpoint, Vpc, Internet, Vgw, Tgw, Vpce } kind = Kind::Endpoint;
   const MEndpoint* ep = nullptr;
@@ -45,22 +31,6 @@ struct Dest {
   IpAddr ip;
   Intent intent = Intent::Endpoint;
   std::string note;  // how a service name was resolved
-};
-
-struct QueryInput {
-  Place from, to;
-  std::optional<IpAddr> srcIp;
-  int16_t proto = kAllProtocols;
-  PortRange dstPorts;
-  uint16_t srcPort = 49152;
-};
-
-struct QueryOutput {
-  ReachResult result;                  // without returnTrace: see `replies`
-  std::vector<std::optional<Trace>> replies;  // per trace
-  std::vector<Intent> intents;         // per trace
-  std::vector<bool> externalSource;    // per trace: the reply may leave the network
-  std::vector<std::string> notes;      // per trace: service resolution
 };
 
 Diagnostic queryError(std::string message, std::vector<Note> notes = {}) {
@@ -492,6 +462,8 @@ std::optional<Trace> traceReply(const Model& m, const QueryCtx& ctx, const Walk&
   return std::move(out.front().trace);
 }
 
+}  // namespace
+
 Result<QueryOutput> runQuery(const Model& m, const QueryInput& in) {
   std::deque<MEndpoint> virtuals;
   QueryCtx ctx;
@@ -545,82 +517,7 @@ Result<QueryOutput> runQuery(const Model& m, const QueryInput& in) {
   return result;
 }
 
-// Did trace k deliver what the query asked for?
-std::string undelivered(const QueryOutput& q, size_t k) {
-  const Trace& t = q.result.traces[k];
-  auto blocked = [](const Trace& tr) {
-    if (!tr.blockedBy) return std::string(outcomeName(tr.outcome));
-    return fmt::format("{} at {}: {}", tr.blockedBy->reason, tr.blockedBy->component, tr.blockedBy->detail);
-  };
-  const std::string& last = t.hops.empty() ? std::string() : t.hops.back().node;
-  const std::string& lastKind = t.hops.empty() ? std::string() : t.hops.back().kind;
-  bool ok = false;
-  switch (q.intents[k]) {
-    case Intent::Endpoint: ok = t.outcome == Outcome::Accepted; break;
-    case Intent::External: ok = t.outcome == Outcome::Accepted || t.outcome == Outcome::ExitsNetwork; break;
-    case Intent::Internet: ok = t.outcome == Outcome::ExitsNetwork && last == "internet"; break;
-    case Intent::Service:
-      ok = (t.outcome == Outcome::Accepted && lastKind == "vpc_endpoint") ||
-           (t.outcome == Outcome::ExitsNetwork && (lastKind == "vpc_endpoint" || last == "aws-services-gateway"));
-      break;
-  }
-  std::string why;
-  if (!ok) {
-    why = t.blockedBy ? blocked(t)
-                      : fmt::format("the flow ends {} at {} instead of reaching its destination", outcomeName(t.outcome),
-                                    last);
-  } else {
-    const auto& reply = q.replies[k];
-    bool replyOk = reply && (reply->outcome == Outcome::Accepted ||
-                             (q.externalSource[k] && reply->outcome == Outcome::ExitsNetwork));
-    if (replyOk) return {};
-    why = reply ? "the reply is blocked: " + blocked(*reply) : std::string("the reply has no path back");
-  }
-  if (!q.notes[k].empty() && q.intents[k] == Intent::Service) why += "; " + q.notes[k];
-  return why;
-}
-
-// A hash of everything the model reads from a fact base: the stored
-// attributes of every entity, with strings hashed by content (string ids are
-// per fact base).
-uint64_t contentHash(const FactBase& fb) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  auto mix = [&h](uint64_t v) {
-    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  };
-  auto mixValue = [&](const Value& v) {
-    mix(static_cast<uint64_t>(v.tag) | (uint64_t{v.b0} << 8) | (uint64_t{v.b1} << 16) | (uint64_t{v.w} << 32));
-    if (v.tag == Tag::String) {
-      mix(std::hash<std::string_view>{}(fb.str(v.asString())));
-    } else {
-      mix(v.x);
-      mix(v.y);
-    }
-  };
-  const Schema& schema = fb.schema();
-  for (KindId k = 0; k < schema.kindCount(); ++k) {
-    const KindDef& def = schema.kind(k);
-    size_t n = fb.count(k);
-    mix(n);
-    for (AttrId a = 0; a < def.attrs.size(); ++a) {
-      if (def.attrs[a].derived()) continue;
-      for (EntityIndex i = 0; i < n; ++i) {
-        Value v = fb.get(k, i, a);
-        mixValue(v);
-        if (v.tag == Tag::List) {
-          for (const Value& e : fb.list(v)) mixValue(e);
-        }
-      }
-    }
-  }
-  return h;
-}
-
-}  // namespace
-
 }  // namespace detail
-
-using detail::Place;
 
 const char* outcomeName(Outcome o) {
   switch (o) {
@@ -653,118 +550,6 @@ Result<ReachResult> ReachEngine::trace(const FlowQuery& query) const {
   if (!out) return fail(out.error());
   if (!out->replies.empty()) out->result.returnTrace = std::move(out->replies.front());
   return std::move(out->result);
-}
-
-namespace {
-
-Result<Place> placeOf(const detail::Model& m, const FactBase& fb, const Value& v, const char* role) {
-  Place p;
-  switch (v.tag) {
-    case Tag::Entity: {
-      KindId k = v.entityKind();
-      EntityIndex i = v.entityIndex();
-      if (k < m.byEntity.size() && i < m.byEntity[k].size() && m.byEntity[k][i].idx != detail::kNone) {
-        p.kind = Place::Kind::Object;
-        p.obj = m.byEntity[k][i];
-        return p;
-      }
-      std::string kind = k < m.kindNames.size() ? m.kindNames[k] : std::string("?");
-      return fail(error(Span{}, fmt::format("reach: a {} cannot be a {}", kind, role)));
-    }
-    case Tag::Ip:
-      p.kind = Place::Kind::Ip;
-      p.ip = v.asIp();
-      return p;
-    case Tag::Cidr: {
-      // A block stands for a host in it: the first usable address.
-      Cidr c = v.asCidr();
-      p.kind = Place::Kind::Ip;
-      p.ip = firstAddress(c);
-      if (c.prefix + 1 < static_cast<int>(p.ip.bits()) && ++p.ip.lo == 0) ++p.ip.hi;
-      return p;
-    }
-    case Tag::String:
-      // Policy string constants live in the evaluation's scratch strings, not
-      // in the fact base: resolve through the VM.
-      p.kind = Place::Kind::Text;
-      p.text = std::string(evalString(fb, v.asString()));
-      if (isService(v)) p.text = "service:" + p.text;
-      return p;
-    default: return fail(error(Span{}, fmt::format("reach: the {} must be a resource, an ip, \"internet\" or "
-                                                   "\"service:NAME\"",
-                                                   role)));
-  }
-}
-
-}  // namespace
-
-ReachAnswer reachWith(const ReachEngine& engine, const FactBase& facts, const Value& src, const Value& dst,
-                      const Traffic& traffic) {
-  const detail::Model& m = engine.model();
-  ReachAnswer answer;
-  auto from = placeOf(m, facts, src, "source");
-  if (!from) return ReachAnswer{false, from.error().front().message};
-  auto to = placeOf(m, facts, dst, "destination");
-  if (!to) return ReachAnswer{false, to.error().front().message};
-  detail::QueryInput in;
-  in.from = std::move(*from);
-  in.to = std::move(*to);
-  in.proto = traffic.proto;
-  in.dstPorts = traffic.ports;
-  auto out = detail::runQuery(m, in);
-  if (!out) return ReachAnswer{false, out.error().front().message};
-  const auto& traces = out->result.traces;
-  for (size_t k = 0; k < traces.size(); ++k) {
-    std::string why = detail::undelivered(*out, k);
-    if (why.empty()) continue;
-    // Several traces (a workload in several subnets): name the one that failed.
-    if (traces.size() > 1 && traces[k].hops.size() > 1) why = fmt::format("via {}: {}", traces[k].hops[1].node, why);
-    return ReachAnswer{false, std::move(why)};
-  }
-  answer.delivered = !traces.empty();
-  if (answer.delivered) {
-    std::string path;
-    for (const Hop& h : traces.front().hops) {
-      if (!path.empty()) path += " -> ";
-      path += h.node;
-    }
-    answer.why = fmt::format("{} via {}", outcomeName(traces.front().outcome), path);
-  } else {
-    answer.why = "no trace";
-  }
-  return answer;
-}
-
-std::shared_ptr<const ReachEngine> engineFor(const FactBase& facts) {
-  // Note: a fact base has no slot for caches of other modules, so engines are
-  // memoised here, keyed by the fact base's address and validated by a hash
-  // of its content: a fact base freed and another built at the same address
-  // (common when policy tests build tiny estates in a loop) must not reuse a
-  // stale engine. The hash costs one pass over the facts, far less than
-  // building the engine.
-  struct Entry {
-    uint64_t hash;
-    std::shared_ptr<const ReachEngine> engine;
-  };
-  static std::mutex mu;
-  static std::unordered_map<const FactBase*, Entry> cache;
-  uint64_t h = detail::contentHash(facts);
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    auto it = cache.find(&facts);
-    if (it != cache.end() && it->second.hash == h) return it->second.engine;
-  }
-  auto engine = std::make_shared<const ReachEngine>(facts);
-  std::lock_guard<std::mutex> lock(mu);
-  // Bound the cache: hosts that evaluate many candidate fact bases would
-  // otherwise keep every engine alive.
-  if (cache.size() >= 16) cache.clear();
-  cache[&facts] = Entry{h, engine};
-  return engine;
-}
-
-ReachAnswer reachValues(const FactBase& facts, const Value& src, const Value& dst, const Traffic& traffic) {
-  return reachWith(*engineFor(facts), facts, src, dst, traffic);
 }
 
 }  // namespace ward::net

@@ -12,11 +12,15 @@ A case runs the real `ward` binary and checks what its header comments say:
     # expect stdout: TEXT                 (stdout contains TEXT)
     # rule: RULE-ID                       (compare only this rule's findings)
     # expect message: TEXT                (some compared finding's message contains TEXT)
+    # policy: other.ward                  (an extra --policy passed after the case itself; repeatable)
+    # eval: EXPR                          (run `ward eval --no-stdlib` on EXPR, with the case as --policy)
+    # deterministic                       (run the JSON check twice: it must parse and be byte-identical)
 
 When <name>.golden exists, stdout and stderr of the run must equal it byte for
 byte; `--update` rewrites goldens after a reviewed change. Markdown files
 (docs) are cases too: each ```ward block must compile and pass its own
-`# expect` lines. The last line is "N passed, N failed".
+`# expect` lines; a block's `# facts:` and `# policy:` paths are relative to
+the repository. The last line is "N passed, N failed".
 """
 import json
 import os
@@ -27,14 +31,18 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WARD = os.environ.get("WARD", os.path.join(ROOT, "build", "tools", "ward"))
-DIRECTIVE = re.compile(r"^\s*#\s*(args|facts|exit|rule|expect|expect error|expect stdout|expect message):\s*(.*?)\s*$")
+DIRECTIVE = re.compile(
+    r"^\s*#\s*(args|facts|exit|rule|expect|expect error|expect stdout|expect message|policy|eval):\s*(.*?)\s*$"
+    r"|^\s*#\s*(deterministic)\s*$")
 
 
 def directives(text):
     out = []
     for line in text.splitlines():
         m = DIRECTIVE.match(line)
-        if m:
+        if m and m.group(3):
+            out.append((m.group(3), ""))
+        elif m:
             out.append((m.group(1), m.group(2)))
     return out
 
@@ -45,8 +53,9 @@ def run(args, cwd):
 
 
 class Case:
-    def __init__(self, path, text, name=None, cwd=None):
+    def __init__(self, path, text, name=None, cwd=None, paths_root=None):
         self.path = path
+        self.paths_root = paths_root  # docs blocks' `# facts:`/`# policy:` paths are repository-relative
         self.text = text
         self.name = name or os.path.relpath(path, ROOT)
         self.cwd = cwd or os.path.dirname(path)
@@ -61,6 +70,9 @@ class Case:
         stdout_has = []
         only_rule = None
         messages = []
+        extra_policies = []
+        eval_expr = None
+        deterministic = False
         for key, val in ds:
             if key == "args":
                 args = val.split()
@@ -83,12 +95,20 @@ class Case:
                 only_rule = val
             elif key == "expect message":
                 messages.append(val)
+            elif key == "policy":
+                extra_policies.append(val)
+            elif key == "eval":
+                eval_expr = val
+            elif key == "deterministic":
+                deterministic = True
         if args is None:
-            args = ["check", "--no-stdlib"]
+            args = ["eval", "--no-stdlib"] if eval_expr is not None else ["check", "--no-stdlib"]
         # Without an `# exit:` line a case must end cleanly (0, or 1 for
         # findings); with `# expect error:` lines it must exit 2.
         allowed = {exit_code} if exit_code is not None else ({2} if errors else {0, 1})
         base = os.path.splitext(os.path.basename(self.path))[0]
+        if facts is not None and self.paths_root:
+            facts = os.path.join(self.paths_root, facts)
         if facts is None:
             default = os.path.join(self.cwd, base + ".facts.json")
             facts = base + ".facts.json" if os.path.exists(default) else os.path.relpath(
@@ -96,14 +116,18 @@ class Case:
         policy = os.path.basename(self.path)
         cmd = list(args)
         if cmd[0] in ("check", "disasm", "eval"):
-            if cmd[0] == "check":
-                cmd += ["--policy", policy, "--facts", facts]
-            elif cmd[0] == "disasm":
+            if cmd[0] == "disasm":
                 cmd += [policy]
             else:
-                cmd += ["--policy", policy, "--facts", facts]
+                cmd += ["--policy", policy]
+                for extra in extra_policies:
+                    cmd += ["--policy", os.path.join(self.paths_root, extra) if self.paths_root else extra]
+                cmd += ["--facts", facts]
+            if cmd[0] == "eval" and eval_expr is not None:
+                cmd += ["--", eval_expr]
         problems = []
         code, out, err = run(cmd, self.cwd)
+        json_cmd = as_json(cmd)
         if code not in allowed:
             problems.append(f"exit code {code}, expected {' or '.join(map(str, sorted(allowed)))}\n{err}")
         for e in errors:
@@ -115,7 +139,7 @@ class Case:
             if s not in out:
                 problems.append(f"stdout lacks: {s}\n--- stdout:\n{out}")
         if (want_findings is not None or messages) and cmd[0] == "check":
-            jcode, jout, jerr = run(cmd + ["--format", "json"], self.cwd)
+            jcode, jout, jerr = run(json_cmd, self.cwd)
             try:
                 doc = json.loads(jout)
                 found = [f for f in doc["findings"] if not f["exempted"] and only_rule in (None, f["rule"])]
@@ -127,6 +151,14 @@ class Case:
                     problems.append(f"findings differ\n  expected: {sorted(want_findings)}\n  got:      {sorted(got)}")
             except Exception as ex:  # noqa: BLE001 - any failure to read the report is a failed case
                 problems.append(f"json output unreadable: {ex}\n{jout[:500]}{jerr}")
+        if deterministic:
+            runs = [run(json_cmd, self.cwd)[1] for _ in range(2)]
+            try:
+                json.loads(runs[0])
+            except ValueError as ex:
+                problems.append(f"json output unreadable: {ex}\n{runs[0][:500]}")
+            if runs[0] != runs[1]:
+                problems.append("json output differs between two runs")
         golden = os.path.splitext(self.path)[0] + ".golden"
         actual = f"exit: {code}\n--- stdout\n{out}--- stderr\n{err}"
         if os.path.exists(golden) or update:
@@ -139,6 +171,20 @@ class Case:
                 if want != actual:
                     problems.append(f"output differs from {os.path.relpath(golden, ROOT)}\n--- got:\n{actual}")
         return problems
+
+
+def as_json(cmd):
+    """The command with its output format, if any, replaced by JSON."""
+    out = []
+    skip = False
+    for a in cmd:
+        if skip:
+            skip = False
+        elif a == "--format":
+            skip = True
+        elif not a.startswith("--format="):
+            out.append(a)
+    return out + ["--format", "json"]
 
 
 def markdown_cases(path):
@@ -154,7 +200,7 @@ def markdown_cases(path):
         file = os.path.join(tmp, name)
         with open(file, "w") as f:
             f.write(body)
-        cases.append(Case(file, body, name=f"{os.path.relpath(path, ROOT)}:{line}", cwd=tmp))
+        cases.append(Case(file, body, name=f"{os.path.relpath(path, ROOT)}:{line}", cwd=tmp, paths_root=ROOT))
     return cases
 
 

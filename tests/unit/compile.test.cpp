@@ -3,6 +3,7 @@
 // metadata and exemptions.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <set>
 
 #include "tests/unit/vm_fixture.hpp"
@@ -42,6 +43,34 @@ void verifyChunk(const Chunk& c) {
   }
   CHECK(last == Op::Return);
   for (uint32_t t : targets) CHECK_MESSAGE(starts.count(t), "jump to " << t << " is not an instruction start");
+
+  // Stack depth along every path: an instruction's effect holds on both its
+  // edges (see opcodes.def), so each instruction must be reached at one
+  // depth, never below zero, and the deepest point must be maxStack.
+  std::map<uint32_t, int> depthAt;
+  std::vector<std::pair<uint32_t, int>> work{{0, 0}};
+  int deepest = 0;
+  while (!work.empty()) {
+    auto [at, depth] = work.back();
+    work.pop_back();
+    auto [it, fresh] = depthAt.emplace(at, depth);
+    if (!fresh) {
+      CHECK_MESSAGE(it->second == depth, "offset " << at << " reached at depths " << it->second << " and " << depth);
+      continue;
+    }
+    Op op = static_cast<Op>(c.code[at]);
+    OperandKind k = operandKind(op);
+    uint32_t words = operandWords(k);
+    int after = depth + stackEffect(op, words ? c.code[at + 1] : 0);
+    REQUIRE_MESSAGE(after >= 0, "stack underflow at " << at);
+    deepest = std::max(deepest, after);
+    if (op == Op::Return) continue;
+    if (k == OperandKind::Jump) work.emplace_back(c.code[at + 1], after);
+    if (k == OperandKind::SlotJump) work.emplace_back(c.code[at + 2], after);
+    if (k == OperandKind::IterJump) work.emplace_back(c.code[at + 3], after);
+    if (op != Op::Loop && op != Op::LoopReset) work.emplace_back(at + 1 + words, after);
+  }
+  CHECK(static_cast<uint32_t>(deepest) == c.maxStack);
 }
 
 void verifyPolicy(const CompiledPolicy& p) {

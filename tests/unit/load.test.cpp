@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "runtime/load/load.hpp"
+#include "runtime/load/loader.hpp"
 
 using namespace ward;
 namespace fs = std::filesystem;
@@ -526,6 +527,24 @@ TEST_SUITE("load") {
     r = loadFacts({dataPath("no/such/folder")});
     REQUIRE_FALSE(r.has_value());
     CHECK(renderAll(r.error()).find("no such file or folder") != std::string::npos);
+  }
+
+  TEST_CASE("the fast address parsers agree with net::") {
+    for (std::string_view s : {"10.0.0.0/16", "0.0.0.0/0", "255.255.255.255/32", "1.2.3.4/33", "1.2.3.4/", "1.2.3/8",
+                               "01.2.3.4/8", "1.2.3.4/08", "256.1.1.1/8", "1.2.3.4/1x", "::/0", "2001:db8::/32",
+                               "10.0.0.5/24", "1.2.3.4", "", "/", "1.2.3.4/123", " 1.2.3.4/8", "1.2.3.4/8 "}) {
+      CAPTURE(s);
+      auto fast = load::parseCidrFast(s), slow = net::parseCidr(s);
+      REQUIRE(fast.has_value() == slow.has_value());
+      if (fast) CHECK(*fast == *slow);
+    }
+    for (std::string_view s : {"10.0.0.1", "0.0.0.0", "255.255.255.255", "256.0.0.1", "1.2.3", "1.2.3.4.5", "01.2.3.4",
+                               "2001:db8::1", "", "1.2.3.4 "}) {
+      CAPTURE(s);
+      auto fast = load::parseIpFast(s), slow = net::parseIp(s);
+      REQUIRE(fast.has_value() == slow.has_value());
+      if (fast) CHECK(*fast == *slow);
+    }
   }
 
   TEST_CASE("truncated copies of every fixture file fail cleanly, never partially") {

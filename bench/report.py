@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Renders bench/RESULTS.md from the JSON files bench/run leaves in its results
+folder: usage report.py RESULTS_DIR COMMAND DATE COMMIT. The hand-written
+analysis after the ANALYSIS marker of the current RESULTS.md is kept."""
+import json
+import os
+import sys
+from pathlib import Path
+
+MARKER = "<!-- ANALYSIS: everything below this line is kept by bench/run -->"
+
+
+def load(path):
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def verdict(ok):
+    return "**met**" if ok else "**missed**"
+
+
+def main():
+    results, command, date, commit = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+    sizes = [s for s in ("S", "M", "L") if (results / f"ward-{s}.json").exists()]
+    ward = {s: load(results / f"ward-{s}.json") for s in sizes}
+    peers = {s: load(results / f"peers-{s}.json") for s in sizes}
+    w5 = load(results / "w5.json")
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    out = []
+    w = out.append
+    w("# Ward benchmark results (issue 6)\n")
+    w(f"- Command: `{command.strip()}`")
+    w(f"- Date: {date}, commit {commit or '?'}; {os.cpu_count()} cores ({cpu}), shared with other builds, so "
+      "absolute times are noisy; ratios are measured in the same run.")
+    w("- Estates: `estate-gen --seed 42`; " + ", ".join(
+        f"{s} = {ward[s]['bytes'] / 1e6:.2f} MB in {ward[s]['files']} files, {ward[s]['facts']} facts" for s in sizes))
+    w("- Timings are medians (ward-bench: `--runs` runs, 4x that for the three-rule and hand-loop runs; peers: 3 runs).\n")
+
+    w("## Workloads\n")
+    w("| Workload | Size | Ward | Floor / peer | Ratio | Target | Status |")
+    w("|---|---|---|---|---|---|---|")
+    for s in sizes:
+        b, p = ward[s]["w1"], peers[s]
+        w(f"| W1 load | {s} | {b['load_mb_s']:.1f} MB/s ({b['load_s'] * 1e3:.1f} ms) | simdjson DOM {b['simdjson_mb_s']:.1f} MB/s "
+          f"| {b['ratio_to_simdjson']:.3f} of simdjson | >= 0.333 | {verdict(b['ratio_to_simdjson'] >= 1 / 3)} |")
+        w(f"| W1 peak RSS | {s} | {b['peak_rss_over_input']:.2f}x input | | | <= 2x | {verdict(b['peak_rss_over_input'] <= 2)} |")
+        if p:
+            r = p["jq_parse_s"] / b["load_s"]
+            w(f"| W1 vs jq | {s} | {b['load_s'] * 1e3:.1f} ms | jq parse only (`jq -c empty`) {p['jq_parse_s'] * 1e3:.0f} ms "
+              f"| {r:.1f}x faster | >= 10x | {verdict(r >= 10)} |")
+    for s in sizes:
+        c = ward[s]["w2"]
+        w(f"| W2 compile stdlib | {s} | {c['us_per_rule']:.1f} us/rule ({c['rules']} rules, {c['compile_s'] * 1e3:.2f} ms) | | "
+          f"| <= 10 us/rule | {verdict(c['us_per_rule'] <= 10)} |")
+    for s in sizes:
+        e, p = ward[s]["w3"], peers[s]
+        w(f"| W3 all rules | {s} | {e['all_s'] * 1e3:.2f} ms, {e['ns_per_rule_candidate']:.1f} ns/(rule x candidate) "
+          f"({e['all_candidates']} rule x candidates, {e['findings']} findings) | | | | |")
+        w(f"| W3 three rules vs hand loop | {s} | {e['three_s'] * 1e6:.1f} us | hand loop {e['hand_s'] * 1e6:.1f} us "
+          f"| {e['three_over_hand']:.1f}x slower | <= 5x | {verdict(e['three_over_hand'] <= 5)} |")
+        if p:
+            rs = p["sqlite_query_s"] / e["three_s"]
+            w(f"| W3 vs sqlite3 (pre-imported) | {s} | {e['three_s'] * 1e6:.1f} us | queries {p['sqlite_query_s'] * 1e3:.2f} ms "
+              f"(import {p['sqlite_import_s'] * 1e3:.0f} ms) | {rs:.1f}x faster | >= 10x | {verdict(rs >= 10)} |")
+            rj = p["jq_full_s"] / e["three_s"]
+            rje = p["jq_full_s"] / (e["three_s"] + ward[s]["w1"]["load_s"])
+            w(f"| W3 vs jq | {s} | {e['three_s'] * 1e6:.1f} us (load + eval {(e['three_s'] + ward[s]['w1']['load_s']) * 1e3:.1f} ms) "
+              f"| jq program {p['jq_full_s'] * 1e3:.0f} ms | {rj:.0f}x faster (end to end {rje:.1f}x) | >= 50x | {verdict(rj >= 50)} |")
+    if "M" in ward and "L" in ward:
+        g = ward["L"]["w3"]["all_s"] / ward["M"]["w3"]["all_s"]
+        w(f"| W3 M -> L | M, L | {g:.1f}x time (facts {ward['L']['facts'] / ward['M']['facts']:.1f}x) | | | <= 11x | {verdict(g <= 11)} |")
+    else:
+        w("| W3 M -> L | | not measured (run with `--large`) | | | <= 11x | not measured |")
+    s0 = sizes[0]
+    f4 = ward[s0]["w4"]
+    w(f"| W4 one rule, one resource | 1 group | {f4['ns_per_call']:.0f} ns/call, {f4['allocs_per_call']:.1f} allocations/call "
+      f"| | | <= 100 ns, 0 allocations | {verdict(f4['ns_per_call'] <= 100 and f4['allocs_per_call'] == 0)} |")
+    if w5:
+        w(f"| W5 `ward check` cold start | M | {w5['w5_s'] * 1e3:.0f} ms ({w5['tool']}) | | | <= 150 ms | {verdict(w5['w5_s'] <= 0.150)} |")
+    for s in sizes:
+        r6 = ward[s]["w6"]
+        w(f"| W6 ReachEngine::trace | {s} | {r6['traces_per_s']:.0f} traces/s ({r6['queries']} queries, {r6['errors']} errors) | | | | |")
+
+    w("\n## Agreement with expected.json (ids must match exactly)\n")
+    w("| Size | ward VM (library) | ward CLI JSON | hand loop | jq | sqlite3 |")
+    w("|---|---|---|---|---|---|")
+    yn = lambda v: "agree" if v else "**DISAGREE**"
+    for s in sizes:
+        e, p = ward[s]["w3"], peers[s] or {}
+        w(f"| {s} | {yn(e['vm_agrees'])} | {yn(p.get('ward_cli_agrees'))} | {yn(e['hand_agrees'])} "
+          f"| {yn(p.get('jq_agrees'))} | {yn(p.get('sqlite_agrees'))} |")
+
+    cg = {k: load(results / f"cg-{k}.json") for k in ("load", "eval")}
+    if any(cg.values()):
+        w("\n## Callgrind, size S (one run of the workload, `--toggle-collect` on the workload's entry point)\n")
+        for k, label in (("load", "W1 loadFacts"), ("eval", "W3 evaluate (whole stdlib)")):
+            if cg[k]:
+                w(f"- {label}: {cg[k]['instructions']:,} instructions, {cg[k]['per_fact']:.0f} per fact ({cg[k]['facts']} facts)")
+        for k in ("load", "eval"):
+            top = results / f"cg-{k}.top"
+            if top.exists() and top.read_text().strip():
+                w(f"\nTop functions, {k} (inclusive of callees is not shown; self instructions):\n")
+                w("```")
+                w(top.read_text().rstrip())
+                w("```")
+
+    w("\n## Raw results\n")
+    w("```json")
+    w(json.dumps({"ward": ward, "peers": peers, "w5": w5, "callgrind": cg}, indent=1))
+    w("```\n")
+    old = Path("bench/RESULTS.md")
+    w(MARKER)
+    if old.exists() and MARKER in old.read_text():
+        w(old.read_text().split(MARKER, 1)[1].lstrip("\n").rstrip() + "\n")
+    else:
+        w("\n## Analysis\n\n(to be written)\n")
+    print("\n".join(out))
+
+
+main()

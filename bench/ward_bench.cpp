@@ -1,0 +1,515 @@
+// ward-bench: measures Ward's workloads (W1 load, W2 compile, W3 evaluate,
+// W4 one rule in a host loop, W6 reach queries) over a generated estate and
+// checks every answer against the estate's expected.json.
+#include <simdjson.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <new>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "dsl/driver.hpp"
+#include "runtime/facts.hpp"
+#include "runtime/load/load.hpp"
+#include "runtime/net/reach.hpp"
+#include "runtime/vm.hpp"
+
+// Counting allocations: W4 must not allocate per call, and the only way to
+// know is to see every call to the global allocator in this binary.
+namespace {
+std::atomic<uint64_t> gAllocs{0};
+}
+void* operator new(std::size_t n) {
+  gAllocs.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void* operator new(std::size_t n, std::align_val_t a) {
+  gAllocs.fetch_add(1, std::memory_order_relaxed);
+  std::size_t al = static_cast<std::size_t>(a);
+  if (void* p = std::aligned_alloc(al, (n + al - 1) / al * al)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n, std::align_val_t a) { return operator new(n, a); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+
+namespace ward::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using Answers = std::map<std::string, std::set<std::string>>;
+
+constexpr const char* kRuleSsh = "aws.sg.no_unrestricted_ssh";
+constexpr const char* kRuleTraining = "aws.sagemaker.training_private_subnets";
+constexpr const char* kRuleApi = "aws.endpoints.sagemaker_api";
+const std::vector<std::string> kBenchRules = {kRuleSsh, kRuleTraining, kRuleApi};
+
+double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+// Runs `fn` `runs` times and returns the median wall time in seconds.
+template <class Fn>
+double timeMedian(int runs, Fn&& fn) {
+  std::vector<double> t;
+  for (int i = 0; i < runs; ++i) {
+    auto t0 = Clock::now();
+    fn();
+    t.push_back(secondsSince(t0));
+  }
+  return median(t);
+}
+
+uint64_t procStatusKb(const char* key) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(key, 0) == 0) return std::strtoull(line.c_str() + std::strlen(key) + 1, nullptr, 10);
+  return 0;
+}
+
+[[noreturn]] void die(const std::string& msg) {
+  std::fprintf(stderr, "ward-bench: %s\n", msg.c_str());
+  std::exit(2);
+}
+
+std::vector<std::string> snapshotFiles(const fs::path& accounts) {
+  std::vector<std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(accounts))
+    if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+Answers readExpected(const fs::path& file) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.load(file.string()).get(doc)) die("cannot parse " + file.string());
+  Answers out;
+  for (const auto& rule : kBenchRules) {
+    simdjson::dom::array ids;
+    if (doc["ids"][rule].get_array().get(ids)) die("expected.json lacks ids." + rule);
+    for (auto id : ids) out[rule].insert(std::string(std::string_view(id.get_string().value())));
+  }
+  return out;
+}
+
+std::shared_ptr<const FactBase> load(const std::string& accounts) {
+  auto r = loadFacts({accounts});
+  if (!r) die("load failed: " + (r.error().empty() ? std::string("?") : r.error().front().message));
+  return *r;
+}
+
+// The floor for W1: simdjson's DOM parse of every file, read from disk the
+// same way the loader reads it, with one reused parser.
+uint64_t simdjsonParseAll(const std::vector<std::string>& files, simdjson::dom::parser& parser) {
+  uint64_t elements = 0;
+  for (const auto& f : files) {
+    simdjson::dom::element doc;
+    if (parser.load(f).get(doc)) die("simdjson cannot parse " + f);
+    elements += doc.is_array() ? 1 : 2;  // keeps the parse from being optimised away
+  }
+  return elements;
+}
+
+Compilation compileStdlib() {
+  CompileRequest req;
+  req.withStdlib = true;
+  auto c = compilePolicies(req);
+  if (!c) die("stdlib does not compile");
+  return std::move(*c);
+}
+
+// A copy of the policy holding only the named rules.
+CompiledPolicy onlyRules(const CompiledPolicy& p, const std::vector<std::string>& ids) {
+  CompiledPolicy out = p;
+  out.rules.clear();
+  for (const auto& r : p.rules)
+    if (std::find(ids.begin(), ids.end(), r.meta.id) != ids.end()) out.rules.push_back(r);
+  return out;
+}
+
+EvalOptions evalOptions() {
+  EvalOptions o;
+  o.reach = net::reachValues;
+  return o;
+}
+
+Report evaluateOrDie(const CompiledPolicy& p, const FactBase& fb, const EvalOptions& o) {
+  auto r = evaluate(p, fb, o);
+  if (!r) die("evaluate failed: " + r.error().message);
+  return std::move(*r);
+}
+
+Answers vmAnswers(const Report& rep) {
+  Answers out;
+  for (const auto& rule : kBenchRules) out[rule];
+  for (const auto& f : rep.findings)
+    if (out.count(f.ruleId)) out[f.ruleId].insert(f.resourceId);
+  return out;
+}
+
+// The candidates of a policy: for each rule, the entities its first loop
+// visits (1 for a rule without a whole-kind loop).
+uint64_t candidates(const CompiledPolicy& p, const FactBase& fb) {
+  uint64_t n = 0;
+  for (const auto& r : p.rules) n += !r.fors.empty() && r.fors[0].kind != kNoKind ? fb.count(r.fors[0].kind) : 1;
+  return n;
+}
+
+uint64_t factCount(const FactBase& fb) {
+  uint64_t n = 0;
+  for (KindId k = 0; k < fb.schema().kindCount(); ++k) n += fb.count(k);
+  return n;
+}
+
+// ---------------------------------------------------------------------------
+// The hand-written floor for W3: the three questions as plain C++ loops over
+// the same fact base, using the same derived columns (private, has_nat,
+// has_ml_workloads, vpc_mode, subnets) that the rules read.
+
+struct HandIds {
+  KindId sgRule, group, subnet, training, processing, endpoint;
+  AttrId ruleGroup, ruleEgress, ruleTraffic, ruleCidr;
+  AttrId subnetPrivate, subnetHasNat, subnetMl, subnetVpc;
+  AttrId tVpcMode, tSubnets, pVpcMode, pSubnets;
+  AttrId eVpc, eService, eType, eState;
+};
+
+KindId kindOrDie(const Schema& s, std::string_view k) {
+  auto id = s.findKind(k);
+  if (!id) die(fmt::format("schema has no kind {}", k));
+  return *id;
+}
+AttrId attrOrDie(const Schema& s, KindId k, std::string_view a) {
+  auto id = s.kind(k).find(a);
+  if (!id) die(fmt::format("schema has no attribute {}.{}", s.kind(k).name, a));
+  return *id;
+}
+
+HandIds handIds(const Schema& s) {
+  HandIds h{};
+  h.sgRule = kindOrDie(s, "sg_rule");
+  h.group = kindOrDie(s, "security_group");
+  h.subnet = kindOrDie(s, "subnet");
+  h.training = kindOrDie(s, "training_job");
+  h.processing = kindOrDie(s, "processing_job");
+  h.endpoint = kindOrDie(s, "vpc_endpoint");
+  h.ruleGroup = attrOrDie(s, h.sgRule, "group");
+  h.ruleEgress = attrOrDie(s, h.sgRule, "egress");
+  h.ruleTraffic = attrOrDie(s, h.sgRule, "traffic");
+  h.ruleCidr = attrOrDie(s, h.sgRule, "cidr");
+  h.subnetPrivate = attrOrDie(s, h.subnet, "private");
+  h.subnetHasNat = attrOrDie(s, h.subnet, "has_nat");
+  h.subnetMl = attrOrDie(s, h.subnet, "has_ml_workloads");
+  h.subnetVpc = attrOrDie(s, h.subnet, "vpc");
+  h.tVpcMode = attrOrDie(s, h.training, "vpc_mode");
+  h.tSubnets = attrOrDie(s, h.training, "subnets");
+  h.pVpcMode = attrOrDie(s, h.processing, "vpc_mode");
+  h.pSubnets = attrOrDie(s, h.processing, "subnets");
+  h.eVpc = attrOrDie(s, h.endpoint, "vpc");
+  h.eService = attrOrDie(s, h.endpoint, "service");
+  h.eType = attrOrDie(s, h.endpoint, "endpoint_type");
+  h.eState = attrOrDie(s, h.endpoint, "state");
+  return h;
+}
+
+bool isWorld(const Value& v) {
+  if (v.tag != Tag::Cidr) return false;
+  net::Cidr c = v.asCidr();
+  return c.prefix == 0;
+}
+
+// Ids found by the loop; the count of flagged entities is returned so the
+// timing loop can use it without building strings.
+struct HandResult {
+  std::vector<std::pair<KindId, EntityIndex>> ssh, training, api;
+};
+
+void handLoop(const FactBase& fb, const HandIds& h, HandResult& out) {
+  out.ssh.clear();
+  out.training.clear();
+  out.api.clear();
+  const net::Traffic ssh{net::kTcp, net::PortRange{22, 22}};
+  {
+    ColumnView egress = fb.column(h.sgRule, h.ruleEgress), traffic = fb.column(h.sgRule, h.ruleTraffic),
+               cidr = fb.column(h.sgRule, h.ruleCidr), group = fb.column(h.sgRule, h.ruleGroup);
+    size_t n = fb.count(h.sgRule);
+    for (EntityIndex i = 0; i < n; ++i) {
+      if (egress[i].asBool() || !isWorld(cidr[i])) continue;
+      Value t = traffic[i];
+      if (t.tag != Tag::Traffic || !net::contains(t.asTraffic(), ssh)) continue;
+      Value g = group[i];
+      if (g.tag == Tag::Entity) out.ssh.emplace_back(h.group, g.entityIndex());
+    }
+  }
+  ColumnView priv = fb.column(h.subnet, h.subnetPrivate);
+  for (auto [kind, mode, subs] : {std::tuple{h.training, h.tVpcMode, h.tSubnets},
+                                  std::tuple{h.processing, h.pVpcMode, h.pSubnets}}) {
+    ColumnView vm = fb.column(kind, mode), sl = fb.column(kind, subs);
+    size_t n = fb.count(kind);
+    for (EntityIndex i = 0; i < n; ++i) {
+      if (!vm[i].asBool()) continue;
+      for (const Value& s : fb.list(sl[i]))
+        if (s.tag == Tag::Entity && !priv[s.entityIndex()].asBool()) {
+          out.training.emplace_back(kind, i);
+          break;
+        }
+    }
+  }
+  {
+    // VPCs with an available sagemaker.api interface endpoint.
+    std::vector<uint8_t> hasApi;
+    ColumnView vpc = fb.column(h.endpoint, h.eVpc), svc = fb.column(h.endpoint, h.eService),
+               type = fb.column(h.endpoint, h.eType), state = fb.column(h.endpoint, h.eState);
+    auto sApi = fb.strings().find("sagemaker.api"), sIf = fb.strings().find("interface"),
+         sAvail = fb.strings().find("available");
+    size_t n = fb.count(h.endpoint);
+    for (EntityIndex i = 0; i < n && sApi && sIf && sAvail; ++i) {
+      Value v = vpc[i], s = svc[i], t = type[i], st = state[i];
+      if (v.tag != Tag::Entity || s.tag != Tag::String || s.asString() != *sApi || t.asString() != *sIf ||
+          st.asString() != *sAvail)
+        continue;
+      if (hasApi.size() <= v.entityIndex()) hasApi.resize(v.entityIndex() + 1);
+      hasApi[v.entityIndex()] = 1;
+    }
+    ColumnView ml = fb.column(h.subnet, h.subnetMl), nat = fb.column(h.subnet, h.subnetHasNat),
+               svpc = fb.column(h.subnet, h.subnetVpc);
+    size_t ns = fb.count(h.subnet);
+    for (EntityIndex i = 0; i < ns; ++i) {
+      if (!ml[i].asBool() || nat[i].asBool() || !priv[i].asBool()) continue;
+      Value v = svpc[i];
+      if (v.tag == Tag::Entity && v.entityIndex() < hasApi.size() && hasApi[v.entityIndex()]) continue;
+      out.api.emplace_back(h.subnet, i);
+    }
+  }
+}
+
+Answers handAnswers(const FactBase& fb, const HandResult& r) {
+  Answers out;
+  for (auto [rule, list] : {std::pair{kRuleSsh, &r.ssh}, std::pair{kRuleTraining, &r.training},
+                            std::pair{kRuleApi, &r.api}}) {
+    auto& ids = out[rule];
+    for (auto [k, i] : *list) ids.insert(std::string(fb.idOf(k, i)));
+  }
+  return out;
+}
+
+// Compares answers with expected.json; prints one line per rule and returns
+// the number of rules that disagree.
+int compare(const char* engine, const Answers& got, const Answers& want, bool verbose) {
+  int bad = 0;
+  for (const auto& rule : kBenchRules) {
+    auto g = got.count(rule) ? got.at(rule) : std::set<std::string>{};
+    bool ok = g == want.at(rule);
+    bad += !ok;
+    if (verbose || !ok)
+      std::printf("%s %s %s: %zu ids, expected %zu\n", ok ? "PASS" : "FAIL", engine, rule.c_str(), g.size(),
+                  want.at(rule).size());
+  }
+  return bad;
+}
+
+// ---------------------------------------------------------------------------
+
+struct Options {
+  std::string estate;
+  int runs = 5;
+  std::string only;  // "", "load", "eval", "check"
+  std::string jsonOut;
+  std::string label;
+};
+
+Options parseArgs(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) die("missing value after " + a);
+      return argv[++i];
+    };
+    if (a == "--estate") o.estate = next();
+    else if (a == "--runs") o.runs = std::max(1, std::atoi(next().c_str()));
+    else if (a == "--only") o.only = next();
+    else if (a == "--check-only") o.only = "check";
+    else if (a == "--json") o.jsonOut = next();
+    else if (a == "--label") o.label = next();
+    else if (a == "--help" || a == "-h") {
+      std::puts(
+          "usage: ward-bench --estate DIR [--runs N] [--json FILE] [--label S]\n"
+          "       ward-bench --estate DIR --check-only      answers of the VM and the hand loop vs expected.json\n"
+          "       ward-bench --estate DIR --only load|eval  one run of one workload (for callgrind)");
+      std::exit(0);
+    } else die("unknown argument " + a);
+  }
+  if (o.estate.empty()) die("--estate DIR is required");
+  return o;
+}
+
+// W4: the SSH rule over a fact base holding one compliant security group with
+// one ingress rule, evaluated again and again as a host would per change.
+constexpr const char* kOneGroup = R"({"SecurityGroups":[{"GroupId":"sg-0000000000000001","GroupName":"one",
+ "Description":"one","VpcId":"vpc-0000000000000001","OwnerId":"111111111111",
+ "IpPermissions":[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"10.0.0.0/8"}],
+ "Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}],"IpPermissionsEgress":[]}]})";
+
+int run(const Options& o) {
+  const fs::path estate = o.estate;
+  const std::string accounts = (estate / "accounts").string();
+  const Answers want = readExpected(estate / "expected.json");
+  const auto files = snapshotFiles(accounts);
+  uint64_t bytes = 0;
+  for (const auto& f : files) bytes += fs::file_size(f);
+
+  if (o.only == "load") {
+    auto fb = load(accounts);
+    std::printf("facts %llu bytes %llu\n", (unsigned long long)factCount(*fb), (unsigned long long)bytes);
+    return 0;
+  }
+
+  // W1 RSS first, while the process is small: the high-water mark of one load
+  // minus what the process held before, over the input size.
+  uint64_t rssBefore = procStatusKb("VmRSS:");
+  auto fb = load(accounts);
+  uint64_t hwm = procStatusKb("VmHWM:");
+  const double rssRatio = double(hwm > rssBefore ? hwm - rssBefore : 0) * 1024.0 / double(bytes);
+  const uint64_t facts = factCount(*fb);
+
+  Compilation comp = compileStdlib();
+  const CompiledPolicy& all = *comp.policy;
+  const CompiledPolicy three = onlyRules(all, kBenchRules);
+  const EvalOptions eo = evalOptions();
+  const HandIds hids = handIds(fb->schema());
+
+  if (o.only == "eval") {
+    Report r = evaluateOrDie(all, *fb, eo);
+    std::printf("facts %llu findings %zu\n", (unsigned long long)facts, r.findings.size());
+    return 0;
+  }
+  if (o.only == "check") {
+    Report r = evaluateOrDie(all, *fb, eo);
+    HandResult hr;
+    handLoop(*fb, hids, hr);
+    int bad = compare("ward-vm", vmAnswers(r), want, true) + compare("hand-loop", handAnswers(*fb, hr), want, true);
+    return bad == 0 ? 0 : 1;
+  }
+
+  // W1: load and the simdjson floor.
+  const double tLoad = timeMedian(o.runs, [&] { auto f = load(accounts); });
+  simdjson::dom::parser parser;
+  simdjsonParseAll(files, parser);  // warm the parser's buffers
+  volatile uint64_t sink = 0;
+  const double tSimd = timeMedian(o.runs, [&] { sink = sink + simdjsonParseAll(files, parser); });
+  const double mb = double(bytes) / 1e6;
+
+  // W2: the standard library.
+  const double tCompile = timeMedian(o.runs, [&] { auto c = compileStdlib(); });
+  const size_t nRules = all.rules.size();
+
+  // W3: every rule, the three rules, the hand loop. The first evaluation
+  // computes derived columns; every timed run after it finds them cached.
+  Report rep = evaluateOrDie(all, *fb, eo);
+  const int agreeVm = compare("ward-vm", vmAnswers(rep), want, false) == 0;
+  const double tEvalAll = timeMedian(o.runs, [&] { rep = evaluateOrDie(all, *fb, eo); });
+  const double tEval3 = timeMedian(o.runs * 4, [&] { auto r = evaluateOrDie(three, *fb, eo); });
+  HandResult hr;
+  handLoop(*fb, hids, hr);
+  const int agreeHand = compare("hand-loop", handAnswers(*fb, hr), want, false) == 0;
+  const double tHand = timeMedian(o.runs * 4, [&] { handLoop(*fb, hids, hr); });
+  const uint64_t candAll = candidates(all, *fb), cand3 = candidates(three, *fb);
+
+  // W4: one rule, one resource, in a loop.
+  auto oneFb = loadFactsFromJson(kOneGroup, "<one-group>");
+  if (!oneFb) die("W4 facts do not load");
+  const CompiledPolicy sshOnly = onlyRules(all, {kRuleSsh});
+  EvalOptions plain;  // no reach hook: the rule does not trace
+  evaluateOrDie(sshOnly, **oneFb, plain);
+  const int w4Calls = 20000;
+  uint64_t a0 = gAllocs.load();
+  auto t4 = Clock::now();
+  for (int i = 0; i < w4Calls; ++i) {
+    auto r = evaluate(sshOnly, **oneFb, plain);
+    if (!r || !r->findings.empty()) die("W4: unexpected result");
+  }
+  const double nsPerCall = secondsSince(t4) * 1e9 / w4Calls;
+  const double allocsPerCall = double(gAllocs.load() - a0) / w4Calls;
+
+  // W6: reach traces from every instance to the internet on tcp 443, and to
+  // the next instance on tcp 22.
+  net::ReachEngine engine(*fb);
+  std::vector<net::FlowQuery> queries;
+  auto inst = fb->schema().findKind("instance");
+  size_t nInst = inst ? fb->count(*inst) : 0;
+  for (size_t i = 0; i < nInst && queries.size() < 2000; ++i) {
+    queries.push_back({std::string(fb->idOf(*inst, i)), "internet", std::nullopt, net::kTcp, 443});
+    if (nInst > 1)
+      queries.push_back({std::string(fb->idOf(*inst, i)), std::string(fb->idOf(*inst, (i + 1) % nInst)),
+                         std::nullopt, net::kTcp, 22});
+  }
+  uint64_t traceErrors = 0;
+  const double tReach = timeMedian(o.runs, [&] {
+    for (const auto& q : queries) traceErrors += !engine.trace(q).has_value();
+  });
+  const double qps = queries.empty() ? 0 : double(queries.size()) / tReach;
+
+  std::string label = o.label.empty() ? estate.filename().string() : o.label;
+  std::printf("| W1 load | %s | %.1f MB/s | simdjson DOM %.1f MB/s | ratio %.3f | peak RSS %.2fx input |\n",
+              label.c_str(), mb / tLoad, mb / tSimd, tSimd / tLoad, rssRatio);
+  std::printf("| W2 compile stdlib | %s | %.1f us/rule (%zu rules, %.2f ms) |\n", label.c_str(),
+              tCompile * 1e6 / double(nRules), nRules, tCompile * 1e3);
+  std::printf("| W3 evaluate all | %s | %.2f ms | %.1f ns/(rule x candidate) | agree %s |\n", label.c_str(),
+              tEvalAll * 1e3, tEvalAll * 1e9 / double(candAll), agreeVm ? "yes" : "NO");
+  std::printf("| W3 three rules | %s | %.1f us | hand loop %.1f us | ratio %.1fx | hand agree %s |\n", label.c_str(),
+              tEval3 * 1e6, tHand * 1e6, tEval3 / tHand, agreeHand ? "yes" : "NO");
+  std::printf("| W4 one rule, one resource | %.0f ns/call | %.2f allocations/call |\n", nsPerCall, allocsPerCall);
+  std::printf("| W6 reach | %s | %.0f traces/s (%zu queries, %llu errors) |\n", label.c_str(), qps, queries.size(),
+              (unsigned long long)traceErrors / (unsigned long long)o.runs);
+
+  if (!o.jsonOut.empty()) {
+    std::ofstream out(o.jsonOut);
+    out << fmt::format(
+        "{{\"estate\":\"{}\",\"bytes\":{},\"files\":{},\"facts\":{},\"runs\":{},\n"
+        "\"w1\":{{\"load_s\":{:.6f},\"load_mb_s\":{:.2f},\"simdjson_s\":{:.6f},\"simdjson_mb_s\":{:.2f},"
+        "\"ratio_to_simdjson\":{:.4f},\"peak_rss_over_input\":{:.3f}}},\n"
+        "\"w2\":{{\"compile_s\":{:.6f},\"rules\":{},\"us_per_rule\":{:.3f}}},\n"
+        "\"w3\":{{\"all_s\":{:.6f},\"all_candidates\":{},\"ns_per_rule_candidate\":{:.3f},\"findings\":{},"
+        "\"three_s\":{:.7f},\"three_candidates\":{},\"hand_s\":{:.7f},\"three_over_hand\":{:.3f},"
+        "\"vm_agrees\":{},\"hand_agrees\":{}}},\n"
+        "\"w4\":{{\"ns_per_call\":{:.1f},\"allocs_per_call\":{:.3f}}},\n"
+        "\"w6\":{{\"queries\":{},\"traces_per_s\":{:.1f},\"errors\":{}}}}}\n",
+        label, bytes, files.size(), facts, o.runs, tLoad, mb / tLoad, tSimd, mb / tSimd, tSimd / tLoad, rssRatio,
+        tCompile, nRules, tCompile * 1e6 / double(nRules), tEvalAll, candAll, tEvalAll * 1e9 / double(candAll),
+        rep.findings.size(), tEval3, cand3, tHand, tEval3 / tHand, agreeVm ? "true" : "false",
+        agreeHand ? "true" : "false", nsPerCall, allocsPerCall, queries.size(), qps, traceErrors / o.runs);
+  }
+  return agreeVm && agreeHand ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace ward::bench
+
+int main(int argc, char** argv) { return ward::bench::run(ward::bench::parseArgs(argc, argv)); }

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds ward-unit with ThreadSanitizer in its own build folder and runs the
+# embedding API's tests (the 4-thread evaluation among them) under it.
+# Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+dir="${WARD_TSAN_DIR:-/tmp/build-tsan}"
+if [ ! -f "$dir/build.ninja" ]; then
+  meson setup "$dir" --buildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false >"$dir.setup.log" 2>&1 ||
+    { tail -n 30 "$dir.setup.log"; echo "0 passed, 1 failed"; exit 1; }
+fi
+ninja -C "$dir" -j2 tests/ward-unit >"$dir.log" 2>&1 ||
+  { tail -n 40 "$dir.log"; echo "0 passed, 1 failed"; exit 1; }
+log=$(mktemp /tmp/ward-tsan.XXXXXX)
+trap 'rm -f "$log"' EXIT
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "$dir/tests/ward-unit" -ts=api >"$log" 2>&1
+status=$?
+cat "$log"
+line=$(grep -E '^\[doctest\] test cases:' "$log" | tail -n 1)
+p=$(echo "$line" | sed -nE 's/.*\| *([0-9]+) passed.*/\1/p')
+f=$(echo "$line" | sed -nE 's/.*\| *([0-9]+) failed.*/\1/p')
+p=${p:-0}; f=${f:-1}
+if grep -q 'WARNING: ThreadSanitizer' "$log" || [ "$status" -ne 0 ]; then [ "$f" -eq 0 ] && f=1; fi
+echo "$p passed, $f failed"
+[ "$f" -eq 0 ]
