@@ -101,7 +101,7 @@ def main():
         for k in ("load", "eval"):
             top = results / f"cg-{k}.top"
             if top.exists() and top.read_text().strip():
-                w(f"\nTop functions, {k} (inclusive of callees is not shown; self instructions):\n")
+                w(f"\nTop functions, {k} (self instructions, callgrind_annotate):\n")
                 w("```")
                 w(top.read_text().rstrip())
                 w("```")

@@ -462,6 +462,7 @@ struct FactBaseBuilder::Pending {
     AttrId attr;
     EntityIndex index;
     StrId target;
+    uint16_t origin;  // 0: resolving to nothing is normal
   };
   struct RefList {
     KindId kind;
@@ -469,10 +470,13 @@ struct FactBaseBuilder::Pending {
     EntityIndex index;
     uint32_t start;
     uint32_t length;
+    uint16_t origin;
   };
   std::vector<Ref> refs;
   std::vector<RefList> lists;
   std::vector<StrId> ids;
+  std::vector<std::string> origins{""};
+  size_t unresolved = 0;  // references with an origin that matched nothing
 };
 
 FactBaseBuilder::FactBaseBuilder(const Schema& schema)
@@ -535,13 +539,18 @@ void FactBaseBuilder::setRef(KindId kind, EntityIndex index, AttrId attr, std::s
   setRef(kind, index, attr, intern(targetId));
 }
 
-void FactBaseBuilder::setRef(KindId kind, EntityIndex index, AttrId attr, StrId targetId) {
+uint16_t FactBaseBuilder::addOrigin(std::string name) {
+  pending_->origins.push_back(std::move(name));
+  return static_cast<uint16_t>(std::min<size_t>(pending_->origins.size() - 1, 0xffff));
+}
+
+void FactBaseBuilder::setRef(KindId kind, EntityIndex index, AttrId attr, StrId targetId, uint16_t origin) {
   FactBase::Table& t = *fb_->tables_[kind];
   FactColumn& col = t.cols[attr];
   assert(col.encoding() == FactColumn::Encoding::Ref);
   if (col.size() <= index) col.grow(t.count);
   col.ref(index) = FactColumn::kPending | static_cast<uint32_t>(pending_->refs.size());
-  pending_->refs.push_back({kind, attr, index, targetId});
+  pending_->refs.push_back({kind, attr, index, targetId, origin});
 }
 
 Value FactBaseBuilder::makeList(std::span<const Value> elems) {
@@ -559,14 +568,15 @@ void FactBaseBuilder::setRefList(KindId kind, EntityIndex index, AttrId attr, st
   setRefList(kind, index, attr, std::span<const StrId>(ids));
 }
 
-void FactBaseBuilder::setRefList(KindId kind, EntityIndex index, AttrId attr, std::span<const StrId> targetIds) {
+void FactBaseBuilder::setRefList(KindId kind, EntityIndex index, AttrId attr, std::span<const StrId> targetIds,
+                                  uint16_t origin) {
   FactBase::Table& t = *fb_->tables_[kind];
   FactColumn& col = t.cols[attr];
   assert(col.encoding() == FactColumn::Encoding::List);
   if (col.size() <= index) col.grow(t.count);
   col.listSlot(index) = FactColumn::ListSlot{pending_->lists.size(), 0, 2};
   pending_->lists.push_back({kind, attr, index, static_cast<uint32_t>(pending_->ids.size()),
-                             static_cast<uint32_t>(targetIds.size())});
+                             static_cast<uint32_t>(targetIds.size()), origin});
   pending_->ids.insert(pending_->ids.end(), targetIds.begin(), targetIds.end());
 }
 
@@ -607,6 +617,16 @@ Result<std::shared_ptr<const FactBase>> FactBaseBuilder::finish() {
   FactBase& fb = *fb_;
   const Schema& schema = fb.schema();
   auto targetOf = [&](KindId kind, AttrId attr) { return schema.attr(kind, attr).type.kind; };
+  // A warning for a reference from hand-written facts that matches nothing
+  // (a typo, usually); the first few, then a count.
+  auto unresolved = [&](uint16_t origin, KindId kind, EntityIndex index, AttrId attr, KindId target, StrId id) {
+    if (origin == 0) return;
+    if (++pending_->unresolved > 10) return;
+    fb.warnings_.push_back(inputWarning(
+        pending_->origins[origin],
+        fmt::format("{} '{}': {} '{}' matches no {}", schema.kind(kind).name, fb.str(fb.tables_[kind]->cols[0].get(index).asString()),
+                    schema.attr(kind, attr).name, fb.str(id), schema.kind(target).name)));
+  };
   // Resolves every pending reference that is still current; finish hooks may
   // add more, so this runs until none are left.
   auto resolve = [&] {
@@ -618,6 +638,7 @@ Result<std::shared_ptr<const FactBase>> FactBaseBuilder::finish() {
       KindId target = targetOf(r.kind, r.attr);
       auto found = fb.tables_[target]->ids.find(r.target);
       slot = found ? *found : FactColumn::kNull32;
+      if (!found) unresolved(r.origin, r.kind, r.index, r.attr, target, r.target);
     }
     std::vector<Value> elems;
     for (size_t n = 0; n < p.lists.size(); ++n) {
@@ -629,6 +650,7 @@ Result<std::shared_ptr<const FactBase>> FactBaseBuilder::finish() {
       for (uint32_t i = 0; i < r.length; ++i) {
         auto found = target == kNoKind ? std::nullopt : fb.tables_[target]->ids.find(p.ids[r.start + i]);
         if (found) elems.push_back(Value::entity(target, *found));
+        else if (target != kNoKind) unresolved(r.origin, r.kind, r.index, r.attr, target, p.ids[r.start + i]);
       }
       Value list = makeList(elems);
       fb.tables_[r.kind]->cols[r.attr].listSlot(r.index) = FactColumn::ListSlot{list.listOffset(), list.listLength(), 1};
@@ -638,6 +660,8 @@ Result<std::shared_ptr<const FactBase>> FactBaseBuilder::finish() {
     p.ids.clear();
   };
   resolve();
+  if (pending_->unresolved > 10)
+    fb.warnings_.push_back(inputWarning("", fmt::format("{} more references that match nothing", pending_->unresolved - 10)));
   for (const FinishHook& hook : schema.finishHooks()) {
     hook(*this);
     resolve();

@@ -244,13 +244,17 @@ public:
   // A reference to an entity of the attribute's kind, by id; resolved in finish().
   // Unresolved references (a route to an IGW missing from the snapshot) become null.
   void setRef(KindId kind, EntityIndex index, AttrId attr, std::string_view targetId);
-  void setRef(KindId kind, EntityIndex index, AttrId attr, StrId targetId);
+  // `origin` (from addOrigin) asks for a warning, naming that input, when the
+  // reference resolves to nothing: hand-written facts rarely mean that.
+  void setRef(KindId kind, EntityIndex index, AttrId attr, StrId targetId, uint16_t origin = 0);
   // Lists: push elements, then take the list value.
   Value makeList(std::span<const Value> elems);
   std::span<const Value> list(const Value& v) const;
   // A list of references by id, resolved in finish() (unresolved ids are dropped).
   void setRefList(KindId kind, EntityIndex index, AttrId attr, std::vector<std::string> targetIds);
-  void setRefList(KindId kind, EntityIndex index, AttrId attr, std::span<const StrId> targetIds);
+  void setRefList(KindId kind, EntityIndex index, AttrId attr, std::span<const StrId> targetIds, uint16_t origin = 0);
+  // Names an input for the warnings about its unresolved references.
+  uint16_t addOrigin(std::string name);
   void warn(Diagnostic d);
 
   // Resolves references, runs the schema's finish hooks, fills defaults,

@@ -9,6 +9,8 @@ CloudFormation Studio-in-VPC template, with no NAT route on the private subnet).
    routes to it, as AWS removes them) must fire exactly the expected rules on
    top of the baseline, and `ward why` must name the missing endpoint as what
    blocks that service.
+3. Private DNS off on one endpoint, and an endpoint security group that
+   admits nothing: `ward why` names the endpoint / the group.
 
 Prints one line per failure and ends with "N passed, N failed".
 """
@@ -126,6 +128,42 @@ def main():
                      and b.get("reason") in ("NO_INTERFACE_ENDPOINT", "NO_GATEWAY_ENDPOINT"))
             result(named, f"delete {service} ({vpce}): ward why names the missing endpoint",
                    f"exit {code}, service: {json.dumps(svc)[:600]}")
+        finally:
+            shutil.rmtree(tmp)
+    # Two breakages that keep every endpoint: private DNS off on ecr.dkr, and an
+    # endpoint security group that admits nothing. `ward why` must name them.
+    def mutated(file, edit):
+        tmp = tempfile.mkdtemp(prefix="ward-endpoint-")
+        dst = os.path.join(tmp, "estate")
+        shutil.copytree(ESTATE, dst)
+        path = os.path.join(dst, REGION_DIR, file)
+        doc = json.load(open(path))
+        edit(doc)
+        json.dump(doc, open(path, "w"), indent=2)
+        return tmp, dst
+
+    def dns_off(doc):
+        for e in doc["VpcEndpoints"]:
+            if e["ServiceName"].endswith(".ecr.dkr"):
+                e["PrivateDnsEnabled"] = False
+
+    def closed_group(doc):
+        for g in doc["SecurityGroups"]:
+            if g["GroupName"] == "studio-endpoint-security-group":
+                g["IpPermissions"] = []
+
+    for label, file, edit, service, reason, needle in (
+            ("private DNS off on ecr.dkr", "VpcEndpoints.json", dns_off, "ecr.dkr", "PRIVATE_DNS_DISABLED",
+             "private DNS off"),
+            ("endpoint security group admits nothing", "SecurityGroups.json", closed_group, "logs",
+             "ENI_SG_RULES_MISMATCH", "sg-0f1a2b3c4d5e6f702")):
+        tmp, folder = mutated(file, edit)
+        try:
+            code, doc = why("training-job", JOB, folder)
+            svc = next(s for s in doc["services"] if s["service"] == service)
+            b = svc.get("blocked_by") or {}
+            ok = code == 1 and not svc["reachable"] and b.get("reason") == reason and needle in b.get("detail", "")
+            result(ok, f"{label}: ward why names it", f"exit {code}, service: {json.dumps(svc)[:600]}")
         finally:
             shutil.rmtree(tmp)
     print(f"{passed} passed, {failed} failed")

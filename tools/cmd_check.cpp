@@ -52,10 +52,7 @@ int runCheck(const CheckArgs& args, const Common& common) {
 
   EvalOptions opts;
   opts.today = today();
-  opts.reach = [](const FactBase& fb, const Value& src, const Value& dst, const net::Traffic& t) {
-    net::ReachAnswer a = net::reachValues(fb, src, dst, t);
-    return ReachAnswer{a.delivered, a.why};
-  };
+  opts.reach = net::reachHookFor(*facts);
   auto report = evaluate(*compiled->policy, *facts, opts);
   if (!report) {
     fprintf(stderr, "error: %s\n", report.error().message.c_str());

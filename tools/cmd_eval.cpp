@@ -45,10 +45,7 @@ int runEval(const EvalArgs& args, const Common& common) {
   auto facts = loadFactsOrReport(args.facts, common);
   if (!facts) return kExitError;
   EvalOptions opts;
-  opts.reach = [](const FactBase& fb, const Value& src, const Value& dst, const net::Traffic& t) {
-    net::ReachAnswer a = net::reachValues(fb, src, dst, t);
-    return ReachAnswer{a.delivered, a.why};
-  };
+  opts.reach = net::reachHookFor(*facts);
   auto result = evaluateExpression(**chunk, *facts, opts);
   if (!result) {
     fprintf(stderr, "error: %s\n", result.error().message.c_str());

@@ -123,10 +123,7 @@ Expected<Evaluation> Engine::evaluate(const PolicySet& policies, const FactSet& 
     EvalOptions opts;
     opts.limits = evalLimits(limits);
     opts.today = today();
-    opts.reach = [](const FactBase& fb, const Value& src, const Value& dst, const net::Traffic& t) {
-      net::ReachAnswer a = net::reachValues(fb, src, dst, t);
-      return ReachAnswer{a.delivered, a.why};
-    };
+    opts.reach = net::reachHookFor(*f->facts);
     for (const HostEntry& h : p->hosts) opts.hostFunctions.push_back(bridge(h));
     auto report = ward::evaluate(*p->compilation.policy, *f->facts, opts);
     if (!report) return tl::unexpected(makeError(evalErrorCode(report.error().code), report.error().message));

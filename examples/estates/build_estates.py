@@ -127,7 +127,8 @@ class Estate:
                "CreationTime": "2026-11-20T08:00:00+00:00"}
         self.sm.append((f"sagemaker/describe-domain-{did}.json", dom))
     def write(self, out):
-        if os.path.exists(out): shutil.rmtree(out)
+        # Only the snapshot is rewritten: a README beside it stays.
+        if os.path.exists(os.path.join(out, "accounts")): shutil.rmtree(os.path.join(out, "accounts"))
         base = os.path.join(out, "accounts", ACCT, REG)
         os.makedirs(base)
         for k, v in self.d.items():

@@ -192,7 +192,7 @@ void Ent::tags(od::value& v, bool nameFromTag) {
       else c_.j.skip(x);
     });
     EntityIndex t;
-    id = tagId(key, value);
+    tagId(id, key, value);
     if (c_.b.upsertNew(c_.tagKind, id, t)) {
       c_.b.set(c_.tagKind, t, c_.tagKey, Value::string(c_.b.intern(key)));
       c_.b.set(c_.tagKind, t, c_.tagValue, Value::string(c_.b.intern(value)));

@@ -81,29 +81,7 @@ void JsonFile::fail(const char* at, std::string message, std::vector<std::string
   throw JsonError{std::move(message), at, pointer(), std::move(notes)};
 }
 
-namespace {
-
-// The first '"' or '\\' at or after p, eight bytes at a time. Safe to read
-// past the string: it is followed by more JSON and simdjson's padding.
-const char* findQuoteOrBackslash(const char* p) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
-  for (;; p += 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    uint64_t q = w ^ (kOnes * '"'), b = w ^ (kOnes * '\\');
-    uint64_t hit = ((q - kOnes) & ~q & kHighs) | ((b - kOnes) & ~b & kHighs);
-    if (hit) return p + (__builtin_ctzll(hit) >> 3);
-  }
-}
-
-}  // namespace
-
-std::string_view JsonFile::keyOf(od::field& f) {
-  // Keys are compared raw when they have no escapes (the usual case), which
-  // spares the parser's string buffer.
-  const char* start = f.key().raw();
-  const char* end = findQuoteOrBackslash(start);
-  if (*end == '"') return std::string_view(start, static_cast<size_t>(end - start));
+std::string_view JsonFile::unescapedKey(od::field& f) {
   std::string_view key;
   check(f.unescaped_key().get(key));
   return key;

@@ -3,6 +3,8 @@
 // validating what the loaders skip (On-Demand alone would not look at it).
 #pragma once
 
+#include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +39,19 @@ std::optional<SyntaxError> findSyntaxError(std::string_view text, uint32_t maxDe
 
 // 1-based line and column (in bytes) of an offset.
 std::pair<uint32_t, uint32_t> lineColOf(std::string_view text, size_t offset);
+
+// The first '"' or '\\' at or after p, eight bytes at a time. Safe to read
+// past the string: it is followed by more JSON and simdjson's padding.
+inline const char* findQuoteOrBackslash(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  for (;; p += 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    uint64_t q = w ^ (kOnes * '"'), b = w ^ (kOnes * '\\');
+    uint64_t hit = ((q - kOnes) & ~q & kHighs) | ((b - kOnes) & ~b & kHighs);
+    if (hit) return p + (__builtin_ctzll(hit) >> 3);
+  }
+}
 
 class JsonFile {
 public:
@@ -131,7 +146,15 @@ private:
   };
   void enter();
   void leave() { --depth_; }
-  std::string_view keyOf(od::field& f);
+  // Keys are compared raw when they have no escapes (the usual case), which
+  // spares the parser's string buffer.
+  std::string_view keyOf(od::field& f) {
+    const char* start = f.key().raw();
+    const char* end = findQuoteOrBackslash(start);
+    if (*end == '"') return std::string_view(start, static_cast<size_t>(end - start));
+    return unescapedKey(f);
+  }
+  std::string_view unescapedKey(od::field& f);
 
   std::string name_;
   std::string_view text_;

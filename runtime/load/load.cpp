@@ -253,15 +253,19 @@ std::optional<net::IpAddr> parseIpFast(std::string_view text) {
   return net::parseIp(text);
 }
 
-std::string tagId(std::string_view key, std::string_view value) {
-  std::string id;
-  id.reserve(key.size() + value.size() + 1);
+void tagId(std::string& id, std::string_view key, std::string_view value) {
+  id.clear();
   for (char c : key) {
     if (c == '=' || c == '\\') id += '\\';
     id += c;
   }
   id += '=';
   id += value;
+}
+
+std::string tagId(std::string_view key, std::string_view value) {
+  std::string id;
+  tagId(id, key, value);
   return id;
 }
 

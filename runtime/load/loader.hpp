@@ -95,6 +95,7 @@ std::optional<net::IpAddr> parseIpFast(std::string_view text);
 // The id of the tag entity for key=value: "<key>=<value>", with '=' and '\\'
 // in the key escaped by a backslash so that ids stay unique.
 std::string tagId(std::string_view key, std::string_view value);
+void tagId(std::string& out, std::string_view key, std::string_view value);
 
 // The region of an availability-zone name ("us-east-2b" -> "us-east-2") or
 // of an ARN; empty when it has none.

@@ -50,7 +50,7 @@ std::string_view derivation(std::string_view how) {
 
 class WardReader {
 public:
-  WardReader(Loader& l, JsonFile& j) : l_(l), j_(j), b_(l.b), s_(l.b.schema()) {
+  WardReader(Loader& l, JsonFile& j) : l_(l), j_(j), b_(l.b), s_(l.b.schema()), origin_(l.b.addOrigin(j.name())) {
     tagKind_ = *s_.findKind("tag");
     tagKey_ = *s_.kind(tagKind_).find("key");
     tagValue_ = *s_.kind(tagKind_).find("value");
@@ -362,9 +362,10 @@ private:
     for (const Staged::Item& it : staged_.items) {
       switch (it.how) {
         case Staged::How::Plain: b_.set(kind, e, it.attr, it.value); break;
-        case Staged::How::Ref: b_.setRef(kind, e, it.attr, it.ref); break;
+        case Staged::How::Ref: b_.setRef(kind, e, it.attr, it.ref, origin_); break;
         case Staged::How::RefList:
-          b_.setRefList(kind, e, it.attr, std::span<const StrId>(staged_.refIds.data() + it.start, it.length));
+          b_.setRefList(kind, e, it.attr, std::span<const StrId>(staged_.refIds.data() + it.start, it.length),
+                        origin_);
           break;
       }
     }
@@ -374,6 +375,7 @@ private:
   JsonFile& j_;
   FactBaseBuilder& b_;
   const Schema& s_;
+  uint16_t origin_;
   KindId tagKind_;
   AttrId tagKey_, tagValue_;
   Staged staged_;

@@ -115,8 +115,16 @@ ReachAnswer reachValues(const FactBase& facts, const Value& src, const Value& ds
 // The same against an engine the caller holds (no cache lookup).
 ReachAnswer reachWith(const ReachEngine& engine, const FactBase& facts, const Value& src, const Value& dst,
                       const Traffic& traffic);
-// The engine for a fact base, built on first use and memoised per fact base
-// (see reach_query.cpp for how a cached engine is validated).
+// The engine for a fact base, built on first use and memoised per fact base.
+// Note: a fact base has no identity that survives its destruction, so each
+// call validates the cached engine with a hash of the facts (one pass over
+// them, tens of milliseconds for 100k facts). Hosts that evaluate policies
+// should install reachHookFor instead.
 std::shared_ptr<const ReachEngine> engineFor(const FactBase& facts);
+// A ReachHook for evaluations over one fact base: it builds the engine on the
+// first reach() call and reuses it for every later call, from any thread.
+// It must not outlive `facts`; for another fact base it falls back to
+// reachValues.
+ReachHook reachHookFor(const FactBase& facts);
 
 }  // namespace ward::net

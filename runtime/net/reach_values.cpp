@@ -1,6 +1,7 @@
 // The VM's reach() adapter: turns runtime values into a query, decides what
 // "delivered" means for the destination, explains a failure in one line, and
 // memoises one engine per fact base.
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 
@@ -52,32 +53,42 @@ std::string undelivered(const QueryOutput& q, size_t k) {
 
 namespace {
 
-// A hash of everything the model reads from a fact base: the stored
-// attributes of every entity, with strings hashed by content (string ids are
-// per fact base).
+// The kinds the model reads (see reach_model.cpp); a change anywhere else
+// cannot change a trace.
+constexpr const char* kModelKinds[] = {
+    "vpc", "subnet", "route_table", "route", "internet_gateway", "egress_only_internet_gateway", "nat_gateway",
+    "instance", "network_interface", "network_acl", "nacl_entry", "security_group", "sg_rule", "prefix_list",
+    "vpc_endpoint", "vpc_peering_connection", "vpn_gateway", "customer_gateway", "vpn_connection", "vpn_tunnel",
+    "transit_gateway", "transit_gateway_attachment", "transit_gateway_route", "training_job", "processing_job",
+    "model", "notebook_instance", "domain", "endpoint"};
+
+// A hash of everything the model reads from a fact base: the interned strings
+// in id order, then the stored attributes of the model's kinds. With the
+// strings hashed up front, a string value can be hashed by its id: equal
+// string tables give equal ids the same text.
 uint64_t contentHash(const FactBase& fb) {
   uint64_t h = 0xcbf29ce484222325ULL;
-  auto mix = [&h](uint64_t v) {
-    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  };
+  auto mix = [&h](uint64_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
   auto mixValue = [&](const Value& v) {
     mix(static_cast<uint64_t>(v.tag) | (uint64_t{v.b0} << 8) | (uint64_t{v.b1} << 16) | (uint64_t{v.w} << 32));
-    if (v.tag == Tag::String) {
-      mix(std::hash<std::string_view>{}(fb.str(v.asString())));
-    } else {
-      mix(v.x);
-      mix(v.y);
-    }
+    mix(v.x);
+    mix(v.y);
   };
+  const Interner& strings = fb.strings();
+  mix(strings.size());
+  for (StrId id = 0; id < strings.size(); ++id) mix(std::hash<std::string_view>{}(strings.get(id)));
   const Schema& schema = fb.schema();
-  for (KindId k = 0; k < schema.kindCount(); ++k) {
-    const KindDef& def = schema.kind(k);
-    size_t n = fb.count(k);
+  for (const char* name : kModelKinds) {
+    auto k = schema.findKind(name);
+    if (!k) continue;
+    const KindDef& def = schema.kind(*k);
+    size_t n = fb.count(*k);
     mix(n);
     for (AttrId a = 0; a < def.attrs.size(); ++a) {
-      if (def.attrs[a].derived()) continue;
+      if (def.attrs[a].derived() || def.attrs[a].name == "tags") continue;
+      ColumnView col = fb.column(*k, a);
       for (EntityIndex i = 0; i < n; ++i) {
-        Value v = fb.get(k, i, a);
+        Value v = col[i];
         mixValue(v);
         if (v.tag == Tag::List) {
           for (const Value& e : fb.list(v)) mixValue(e);
@@ -204,6 +215,23 @@ std::shared_ptr<const ReachEngine> engineFor(const FactBase& facts) {
 
 ReachAnswer reachValues(const FactBase& facts, const Value& src, const Value& dst, const Traffic& traffic) {
   return reachWith(*engineFor(facts), facts, src, dst, traffic);
+}
+
+ReachHook reachHookFor(const FactBase& facts) {
+  // The hook's lifetime is the evaluation's, so the engine needs no
+  // validation: the fact base cannot change or go away under it.
+  struct State {
+    const FactBase* facts = nullptr;
+    std::once_flag once;
+    std::unique_ptr<const ReachEngine> engine;
+  };
+  auto state = std::make_shared<State>();
+  state->facts = &facts;
+  return [state](const FactBase& fb, const Value& src, const Value& dst, const Traffic& traffic) {
+    if (&fb != state->facts) return reachValues(fb, src, dst, traffic);
+    std::call_once(state->once, [&] { state->engine = std::make_unique<const ReachEngine>(fb); });
+    return reachWith(*state->engine, fb, src, dst, traffic);
+  };
 }
 
 }  // namespace ward::net

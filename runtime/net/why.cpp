@@ -377,9 +377,14 @@ void Diagnoser::explain(WhyService& s, const Endpoints& eps, const std::string& 
       s.fix = fmt::format("allow TCP 443 out and TCP 1024-65535 back in (NACLs are stateless) in network ACL {}",
                           comp);
     else if (detail.find("inbound") != std::string::npos || detail.find("ingress") != std::string::npos)
+    {
+      // The engine names the interface as the component and the group in the detail.
+      size_t at = detail.find("sg-");
+      std::string group = at == std::string::npos ? comp : detail.substr(at, detail.find(' ', at) - at);
       s.fix = fmt::format("allow inbound TCP 443 from the workload's security groups ({}) in the endpoint's "
-                          "security group ({})",
-                          joinIds(securityGroups_), comp);
+                          "security group {}",
+                          joinIds(securityGroups_), group);
+    }
     else
       s.fix = fmt::format("allow outbound TCP 443 in the workload's security groups ({}) to the service: the "
                           "endpoint's security group or subnets, the S3 prefix list, or 0.0.0.0/0 behind a NAT gateway",

@@ -429,6 +429,28 @@ TEST_SUITE("load") {
     CHECK(text(*fb, "vpc", "vpc-0paged", "region") == "ap-southeast-2");
   }
 
+  TEST_CASE("warnings: Ward references that match nothing, and the per-file cap") {
+    auto fb = jsonOk(R"({"facts": {"vpc": [{"id": "vpc-1"}],
+      "subnet": [{"id": "s1", "vpc": "vpc-l"}, {"id": "s2", "vpc": "vpc-1"}],
+      "route_table": [{"id": "rtb-1", "subnets": ["s1", "s3"]}]}})");
+    std::string w = warningsOf(*fb);
+    CHECK(w.find("facts.json: warning: subnet 's1': vpc 'vpc-l' matches no vpc") != std::string::npos);
+    CHECK(w.find("facts.json: warning: route_table 'rtb-1': subnets 's3' matches no subnet") != std::string::npos);
+    CHECK(fb->warnings().size() == 2);
+    // AWS snapshots routinely point outside themselves: no warnings there.
+    CHECK(loadOk({dataPath("batfish/test-vpc-peering")})->warnings().empty());
+
+    std::string many = R"({"Subnets": [)";
+    for (int i = 0; i < 8; ++i)
+      many += (i ? "," : "") + std::string(R"({"SubnetId": "s)") + std::to_string(i) + R"(", "CidrBlock": "10.0.)" +
+              std::to_string(i) + R"(.1/24"})";
+    many += "]}";
+    fb = jsonOk(many);
+    w = warningsOf(*fb);
+    CHECK(fb->warnings().size() == 6);
+    CHECK(w.find("3 more warnings of this file not shown (non-canonical CIDR)") != std::string::npos);
+  }
+
   TEST_CASE("a single AWS CLI output or an empty document loads from memory") {
     auto fb = jsonOk(R"({"Subnets": [{"SubnetId": "subnet-1", "AvailabilityZone": "eu-central-1b",
                          "CidrBlock": "10.0.0.0/24", "VpcId": "vpc-1"}]})");

@@ -644,9 +644,18 @@ TEST_SUITE("net.reach.api") {
       KindId inst = *fb->schema().findKind("instance");
       Value a = Value::entity(inst, *fb->find(inst, "i-a"));
       Value s = Value::entity(inst, *fb->find(inst, "i-server"));
-      return reachValues(*fb, a, s, Traffic{kTcp, PortRange{443, 443}});
+      ReachAnswer viaCache = reachValues(*fb, a, s, Traffic{kTcp, PortRange{443, 443}});
+      // The per-evaluation hook gives the same answer without the cache.
+      ReachHook hook = reachHookFor(*fb);
+      ReachAnswer viaHook = hook(*fb, a, s, Traffic{kTcp, PortRange{443, 443}});
+      CHECK(viaHook.delivered == viaCache.delivered);
+      CHECK(viaHook.why == viaCache.why);
+      CHECK(hook(*fb, a, s, Traffic{kTcp, PortRange{443, 443}}).why == viaCache.why);
+      return viaCache;
     };
     ReachAnswer open = answer("443");
+    ReachAnswer repeat = answer("443");
+    CHECK(repeat.delivered == open.delivered);
     ReachAnswer closed = answer("22");
     CHECK(open.delivered);
     CHECK_FALSE(closed.delivered);
