@@ -36,8 +36,8 @@ if [ -z "$pc" ]; then bad "ward.pc installed"; finish; fi
 ok "ward.pc installed"
 export PKG_CONFIG_PATH="$(dirname "$pc")"
 export PKG_CONFIG_SYSROOT_DIR="$dest"
-libdir="$dest$(pkg-config --variable=libdir ward)"
-incdir="$dest$(pkg-config --variable=includedir ward)"
+libdir="$(pkg-config --variable=libdir ward)"  # pkg-config already prefixes the sysroot
+incdir="$(pkg-config --variable=includedir ward)"
 
 check "headers installed" test -f "$incdir/ward/ward.h" -a -f "$incdir/ward/ward.hpp" -a -f "$incdir/ward/export.h"
 check "static library installed" test -f "$libdir/libward.a"

@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 dir="${WARD_TSAN_DIR:-/tmp/build-tsan}"
 if [ ! -f "$dir/build.ninja" ]; then
-  meson setup "$dir" --buildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false >"$dir.setup.log" 2>&1 ||
+  meson setup "$dir" --buildtype=debug -Db_sanitize=thread -Db_lundef=false >"$dir.setup.log" 2>&1 ||
     { tail -n 30 "$dir.setup.log"; echo "0 passed, 1 failed"; exit 1; }
 fi
 ninja -C "$dir" -j2 tests/ward-unit >"$dir.log" 2>&1 ||
