@@ -75,7 +75,7 @@ std::optional<std::string_view> Aws::peek(od::object& o, std::string_view key) {
 Ent Aws::begin(KindId kind, od::object& o, std::string_view idKey) {
   auto id = peek(o, idKey);
   if (!id || id->empty())
-    j.fail(nullptr, fmt::format("a {} without {} at {}", b.schema().kind(kind).name, idKey, j.pointer()));
+    j.fail(objectAt, fmt::format("a {} without {} at {}", b.schema().kind(kind).name, idKey, j.pointer()));
   return make(kind, *id);
 }
 

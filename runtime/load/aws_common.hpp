@@ -59,6 +59,11 @@ class Aws {
 public:
   Aws(Loader& l, JsonFile& j);
 
+  // The object of a resource, remembering where it starts for diagnostics.
+  od::object object(od::value& v) {
+    objectAt = j.at(v);
+    return j.object(v);
+  }
   // Reads the entity's id from `idKey` in a first pass over the object (AWS
   // CLI output often lists the id last), then finds or creates the entity.
   Ent begin(KindId kind, od::object& o, std::string_view idKey);
@@ -84,6 +89,7 @@ public:
   std::optional<StrId> sourceAccount, sourceRegion;
   // Scratch space for synthetic ids.
   std::string idBuf;
+  const char* objectAt = nullptr;  // start of the resource being read
   KindId tagKind;
   AttrId tagKey, tagValue;
   // Per kind: its account, region, tags and name attributes (kNoAttr if none).

@@ -41,7 +41,7 @@ void readVpc(Aws& c, od::value& item) {
     AttrId cidr = attrNamed(k, "cidr"), cidrs = attrNamed(k, "cidrs"), ipv6 = attrNamed(k, "ipv6_cidrs"),
            isDefault = attrNamed(k, "is_default"), state = attrNamed(k, "state");
   } A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(A.k, o, "VpcId");
   Value primary;
   std::vector<Value> cidrs, ipv6;
@@ -79,7 +79,7 @@ void readSubnet(Aws& c, od::value& item) {
            az = attrNamed(k, "az"), azId = attrNamed(k, "az_id"), mapPublic = attrNamed(k, "map_public_ip"),
            state = attrNamed(k, "state"), freeIps = attrNamed(k, "available_ips");
   } A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(A.k, o, "SubnetId");
   std::vector<Value> ipv6;
   c.j.fields(o, [&](std::string_view key, od::value& v) {
@@ -129,6 +129,7 @@ void readRoute(Aws& c, od::value& v, const Ent& table, std::string_view tableId)
       {"GatewayId", "", ""},  // igw-, vgw-, vpce- or local: by prefix
   };
   constexpr size_t kTargetCount = std::size(kTargets);
+  const char* at = c.j.at(v);
   std::string_view targets[kTargetCount];
   Value dest, state, origin;
   std::string_view prefixList;
@@ -158,7 +159,7 @@ void readRoute(Aws& c, od::value& v, const Ent& table, std::string_view tableId)
     c.j.skip(x);
   });
   std::string destText = dest.isNull() ? std::string(prefixList) : net::format(dest.asCidr());
-  if (destText.empty()) c.j.fail(nullptr, fmt::format("a route without a destination at {}", c.j.pointer()));
+  if (destText.empty()) c.j.fail(at, fmt::format("a route without a destination at {}", c.j.pointer()));
   c.idBuf.assign(tableId);
   c.idBuf += ':';
   c.idBuf += destText;
@@ -192,7 +193,7 @@ void readRouteTable(Aws& c, od::value& item) {
     AttrId vpc = attrNamed(k, "vpc"), main = attrNamed(k, "main"), subnets = attrNamed(k, "subnets"),
            vgws = attrNamed(k, "propagating_vgws");
   } A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(A.k, o, "RouteTableId");
   std::string tableId(c.b.str(c.b.get(A.k, e.index, 0).asString()));
   bool main = false;
@@ -237,7 +238,7 @@ void readRouteTable(Aws& c, od::value& item) {
 
 // Internet and egress-only gateways: attached to at most one VPC.
 void readGateway(Aws& c, od::value& item, std::string_view idKey, KindId k, AttrId vpcAttr, AttrId stateAttr) {
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(k, o, idKey);
   bool attached = false;
   c.j.fields(o, [&](std::string_view key, od::value& v) {
@@ -273,7 +274,7 @@ void readNatGateway(Aws& c, od::value& item) {
            connectivity = attrNamed(k, "connectivity"), privateIp = attrNamed(k, "private_ip"),
            publicIp = attrNamed(k, "public_ip"), eni = attrNamed(k, "network_interface");
   } A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(A.k, o, "NatGatewayId");
   c.j.fields(o, [&](std::string_view key, od::value& v) {
     if (key == "NatGatewayId" || e.common(key, v)) return;
@@ -307,6 +308,7 @@ void readNaclEntry(Aws& c, od::value& v, const Ent& acl, std::string_view aclId)
            action = attrNamed(k, "action"), traffic = attrNamed(k, "traffic"), cidr = attrNamed(k, "cidr"),
            icmpType = attrNamed(k, "icmp_type"), icmpCode = attrNamed(k, "icmp_code");
   } A;
+  const char* at = c.j.at(v);
   int64_t rule = -1;
   bool egress = false;
   int16_t proto = net::kAllProtocols;
@@ -338,7 +340,7 @@ void readNaclEntry(Aws& c, od::value& v, const Ent& acl, std::string_view aclId)
       });
     } else c.j.skip(x);
   });
-  if (rule < 0) c.j.fail(nullptr, fmt::format("a network ACL entry without RuleNumber at {}", c.j.pointer()));
+  if (rule < 0) c.j.fail(at, fmt::format("a network ACL entry without RuleNumber at {}", c.j.pointer()));
   c.idBuf.assign(aclId);
   c.idBuf += egress ? ":out:" : ":in:";
   Aws::appendNumber(c.idBuf, rule);
@@ -360,7 +362,7 @@ void readNetworkAcl(Aws& c, od::value& item) {
     KindId k = kindNamed("network_acl");
     AttrId vpc = attrNamed(k, "vpc"), isDefault = attrNamed(k, "is_default"), subnets = attrNamed(k, "subnets");
   } A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(A.k, o, "NetworkAclId");
   std::string aclId(c.b.str(c.b.get(A.k, e.index, 0).asString()));
   c.j.fields(o, [&](std::string_view key, od::value& v) {
@@ -458,7 +460,7 @@ void readSecurityGroup(Aws& c, od::value& item) {
     KindId k = kindNamed("security_group");
     AttrId name = attrNamed(k, "group_name"), description = attrNamed(k, "description"), vpc = attrNamed(k, "vpc");
   } A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(A.k, o, "GroupId");
   std::string groupId(c.b.str(c.b.get(A.k, e.index, 0).asString()));
   int inbound = 0, outbound = 0;
@@ -484,7 +486,7 @@ void readPrefixList(Aws& c, od::value& item) {
     KindId k = kindNamed("prefix_list");
     AttrId name = attrNamed(k, "prefix_list_name"), cidrs = attrNamed(k, "cidrs");
   } A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(A.k, o, "PrefixListId");
   c.j.fields(o, [&](std::string_view key, od::value& v) {
     if (key == "PrefixListId" || e.common(key, v)) return;

@@ -31,7 +31,7 @@ struct EniIds {
 // (then `owner` is the instance).
 Ent readInterface(Aws& c, od::value& item, const Ent* owner) {
   static const EniIds A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(A.k, o, "NetworkInterfaceId");
   if (owner) e.set(A.instance, owner->entity());
   std::vector<Value> ips, ipv6;
@@ -99,7 +99,7 @@ void readInstance(Aws& c, od::value& item, std::optional<std::string_view> owner
            srcDst = attrNamed(k, "source_dest_check"), groups = attrNamed(k, "security_groups"),
            enis = attrNamed(k, "network_interfaces");
   } A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(A.k, o, "InstanceId");
   if (owner) e.account(*owner);
   std::vector<Value> enis;
@@ -126,7 +126,7 @@ void readInstance(Aws& c, od::value& item, std::optional<std::string_view> owner
 
 // A reservation's owner applies to its instances.
 void readReservation(Aws& c, od::value& item) {
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   auto owner = c.peek(o, "OwnerId");
   std::string ownerText(owner.value_or(""));
   c.j.fields(o, [&](std::string_view key, od::value& v) {
@@ -147,7 +147,7 @@ void readVpcEndpoint(Aws& c, od::value& item) {
            groups = attrNamed(k, "security_groups"), privateDns = attrNamed(k, "private_dns"),
            policy = attrNamed(k, "policy"), enis = attrNamed(k, "network_interfaces");
   } A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(A.k, o, "VpcEndpointId");
   c.j.fields(o, [&](std::string_view key, od::value& v) {
     if (key == "VpcEndpointId" || e.common(key, v)) return;
@@ -184,7 +184,7 @@ void readPeering(Aws& c, od::value& item) {
            accepterAccount = attrNamed(k, "accepter_account"), requesterRegion = attrNamed(k, "requester_region"),
            accepterRegion = attrNamed(k, "accepter_region");
   } A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(A.k, o, "VpcPeeringConnectionId");
   std::string requesterRegion;
   // RequesterVpcInfo / AccepterVpcInfo share one shape.
@@ -236,7 +236,7 @@ void readFlowLog(Aws& c, od::value& item) {
            destType = attrNamed(k, "destination_type"), dest = attrNamed(k, "destination"),
            status = attrNamed(k, "status"), delivery = attrNamed(k, "delivery_status");
   } A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(A.k, o, "FlowLogId");
   bool haveDestination = false;
   c.j.fields(o, [&](std::string_view key, od::value& v) {

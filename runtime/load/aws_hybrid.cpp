@@ -25,7 +25,7 @@ void readVpnGateway(Aws& c, od::value& item) {
     KindId k = kindNamed("vpn_gateway");
     AttrId state = attrNamed(k, "state"), asn = attrNamed(k, "asn"), vpcs = attrNamed(k, "vpcs");
   } A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(A.k, o, "VpnGatewayId");
   c.j.fields(o, [&](std::string_view key, od::value& v) {
     if (key == "VpnGatewayId" || e.common(key, v)) return;
@@ -55,7 +55,7 @@ void readCustomerGateway(Aws& c, od::value& item) {
     KindId k = kindNamed("customer_gateway");
     AttrId ip = attrNamed(k, "ip"), asn = attrNamed(k, "asn"), state = attrNamed(k, "state");
   } A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(A.k, o, "CustomerGatewayId");
   c.j.fields(o, [&](std::string_view key, od::value& v) {
     if (key == "CustomerGatewayId" || e.common(key, v)) return;
@@ -77,7 +77,7 @@ void readVpnConnection(Aws& c, od::value& item) {
     AttrId connection = attrNamed(tunnel, "connection"), outsideIp = attrNamed(tunnel, "outside_ip"),
            status = attrNamed(tunnel, "status"), message = attrNamed(tunnel, "status_message");
   } A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(A.k, o, "VpnConnectionId");
   std::string vpnId(c.b.str(c.b.get(A.k, e.index, 0).asString()));
   c.j.fields(o, [&](std::string_view key, od::value& v) {
@@ -130,7 +130,7 @@ void readTransitGateway(Aws& c, od::value& item) {
     KindId k = kindNamed("transit_gateway");
     AttrId state = attrNamed(k, "state"), asn = attrNamed(k, "asn");
   } A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(A.k, o, "TransitGatewayId");
   c.j.fields(o, [&](std::string_view key, od::value& v) {
     if (key == "TransitGatewayId" || e.common(key, v)) return;
@@ -156,7 +156,7 @@ struct AttachmentIds {
 // describe-transit-gateway-vpc-attachments (VPCs, with VpcId).
 void readTgwAttachment(Aws& c, od::value& item) {
   static const AttachmentIds A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(A.k, o, "TransitGatewayAttachmentId");
   std::string_view type, resource;
   c.j.fields(o, [&](std::string_view key, od::value& v) {
@@ -185,9 +185,9 @@ void readTgwStaticRoutes(Aws& c, od::value& item) {
     AttrId table = attrNamed(k, "route_table_id"), dest = attrNamed(k, "destination"),
            attachment = attrNamed(k, "attachment"), state = attrNamed(k, "state"), type = attrNamed(k, "route_type");
   } A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   auto tableId = c.peek(o, "TransitGatewayRouteTableId");
-  if (!tableId) c.j.fail(nullptr, fmt::format("transit gateway routes without TransitGatewayRouteTableId at {}",
+  if (!tableId) c.j.fail(c.objectAt, fmt::format("transit gateway routes without TransitGatewayRouteTableId at {}",
                                               c.j.pointer()));
   std::string table(*tableId);
   c.j.fields(o, [&](std::string_view key, od::value& v) {
@@ -227,10 +227,10 @@ void readDxGateway(Aws& c, od::value& item) {
     KindId k = kindNamed("dx_gateway");
     AttrId name = attrNamed(k, "name"), state = attrNamed(k, "state"), asn = attrNamed(k, "asn");
   } A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   auto id = c.peek(o, "directConnectGatewayId");
   if (!id) id = c.peek(o, "DirectConnectGatewayId");
-  if (!id) c.j.fail(nullptr, fmt::format("a Direct Connect gateway without directConnectGatewayId at {}", c.j.pointer()));
+  if (!id) c.j.fail(c.objectAt, fmt::format("a Direct Connect gateway without directConnectGatewayId at {}", c.j.pointer()));
   Ent e = c.make(A.k, *id);
   c.j.fields(o, [&](std::string_view key, od::value& v) {
     if (c.j.isNull(v)) return;
@@ -250,10 +250,10 @@ void readVirtualInterface(Aws& c, od::value& item) {
            connection = attrNamed(k, "connection_id"), bandwidth = attrNamed(k, "bandwidth"),
            vlan = attrNamed(k, "vlan");
   } A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   auto id = c.peek(o, "virtualInterfaceId");
   if (!id) id = c.peek(o, "VirtualInterfaceId");
-  if (!id) c.j.fail(nullptr, fmt::format("a virtual interface without virtualInterfaceId at {}", c.j.pointer()));
+  if (!id) c.j.fail(c.objectAt, fmt::format("a virtual interface without virtualInterfaceId at {}", c.j.pointer()));
   Ent e = c.make(A.k, *id);
   c.j.fields(o, [&](std::string_view key, od::value& v) {
     if (c.j.isNull(v)) return;
@@ -282,7 +282,7 @@ struct ServiceIds {
 
 void readServiceConfiguration(Aws& c, od::value& item) {
   static const ServiceIds A;
-  od::object o = c.j.object(item);
+  od::object o = c.object(item);
   Ent e = c.begin(A.k, o, "ServiceId");
   c.j.fields(o, [&](std::string_view key, od::value& v) {
     if (key == "ServiceId" || e.common(key, v)) return;

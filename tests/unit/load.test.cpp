@@ -505,7 +505,10 @@ TEST_SUITE("load") {
     std::string e = jsonError(R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": 42}]})");
     CHECK(e.find("expected a string at /Vpcs/0/CidrBlock, got the number 42") != std::string::npos);
     e = jsonError(R"({"Vpcs": [{"CidrBlock": "10.0.0.0/16"}]})");
-    CHECK(e.find("a vpc without VpcId at /Vpcs/0") != std::string::npos);
+    CHECK(e.find("facts.json:1:11: error: a vpc without VpcId at /Vpcs/0") != std::string::npos);
+    e = jsonError(R"({"RouteTables": [{"RouteTableId": "rtb-1", "Routes": [{"GatewayId": "local"}]}]})");
+    CHECK(e.find("facts.json:1:55: error: a route without a destination at /RouteTables/0/Routes/0") !=
+          std::string::npos);
     e = jsonError(R"({"Vpcs": {"VpcId": "vpc-1"}})");
     CHECK(e.find("expected an array at /Vpcs, got an object") != std::string::npos);
     e = jsonError(R"({"NetworkAcls": [{"NetworkAclId": "acl-1", "Entries": [{"RuleNumber": 1, "Protocol": "bogus"}]}]})");
