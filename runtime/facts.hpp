@@ -126,6 +126,7 @@ public:
   ListSlot& listSlot(size_t i) { return lists_[i]; }
 
 private:
+  // Note: the smallest int64 stands for null in an Int column.
   static constexpr uint64_t kNullInt = 0x8000000000000000ull;
   Encoding enc_ = Encoding::Value;
   KindId refKind_ = kNoKind;

@@ -125,5 +125,7 @@ private:
 // The attribute tables of docs/facts.md, generated from the schema so the
 // documentation cannot drift from the code (runtime/schema_doc.cpp).
 std::string schemaMarkdown(const Schema& schema);
+// The JSON Schema of Ward's fact format (docs/ward-facts.schema.json).
+std::string wardFactsJsonSchema(const Schema& schema);
 
 }  // namespace ward

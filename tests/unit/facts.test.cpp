@@ -239,7 +239,17 @@ TEST_SUITE("facts") {
   TEST_CASE("docs/facts.md holds the generated schema tables") {
     // The generated part sits between two markers; regenerate it with
     // WARD_UPDATE_DOCS=1 after a schema change.
-    std::filesystem::path doc = std::filesystem::path(__FILE__).parent_path() / ".." / ".." / "docs" / "facts.md";
+    namespace fs = std::filesystem;
+    fs::path doc = "docs/facts.md";
+    std::vector<fs::path> roots;
+    if (const char* env = std::getenv("WARD_SOURCE_DIR")) roots.emplace_back(env);
+    roots.push_back(fs::path(__FILE__).parent_path() / ".." / "..");
+    for (fs::path p = fs::current_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) roots.push_back(p);
+    for (const fs::path& r : roots)
+      if (fs::exists(r / "docs" / "facts.md")) {
+        doc = (r / "docs" / "facts.md").lexically_normal();
+        break;
+      }
     std::ifstream in(doc);
     REQUIRE_MESSAGE(in.good(), "cannot open " << doc.string());
     std::stringstream ss;
@@ -258,5 +268,15 @@ TEST_SUITE("facts") {
       current = generated;
     }
     CHECK_MESSAGE(current == generated, "docs/facts.md is stale: run the unit tests with WARD_UPDATE_DOCS=1");
+
+    // And the JSON Schema of the format, next to it.
+    std::filesystem::path schemaFile = doc.parent_path() / "ward-facts.schema.json";
+    std::string json = wardFactsJsonSchema(Schema::aws());
+    if (std::getenv("WARD_UPDATE_DOCS")) std::ofstream(schemaFile) << json;
+    std::ifstream sin(schemaFile);
+    std::stringstream sss;
+    sss << sin.rdbuf();
+    CHECK_MESSAGE(sss.str() == json, "docs/ward-facts.schema.json is stale: run the unit tests with WARD_UPDATE_DOCS=1");
+    CHECK(json.find("\"subnet\": {") != std::string::npos);
   }
 }
