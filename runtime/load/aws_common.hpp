@@ -112,4 +112,15 @@ bool readSageMakerObject(Aws& c, od::object& o);  // o is rewound first
 // `{"TrainingJobs": [...]}`-style wrappers of describe outputs.
 bool isSageMakerWrapper(std::string_view key);
 
+// Reads one string member of a small nested object ({"State": "associated"}
+// and the like), skipping the others.
+inline std::optional<std::string_view> member(Aws& c, od::value& v, std::string_view key) {
+  std::optional<std::string_view> out;
+  c.j.fields(v, [&](std::string_view k, od::value& x) {
+    if (k == key && !c.j.isNull(x)) out = c.j.string(x);
+    else c.j.skip(x);
+  });
+  return out;
+}
+
 }  // namespace ward::load

@@ -9,15 +9,6 @@ namespace ward::load {
 
 namespace {
 
-// Reads one member of a small nested object: {"State": "associated"} and the like.
-std::optional<std::string_view> member(Aws& c, od::value& v, std::string_view key) {
-  std::optional<std::string_view> out;
-  c.j.fields(v, [&](std::string_view k, od::value& x) {
-    if (k == key && !c.j.isNull(x)) out = c.j.string(x);
-    else c.j.skip(x);
-  });
-  return out;
-}
 
 // [{"CidrBlock": ..., "CidrBlockState": {"State": "associated"}}]: the blocks
 // still associated.

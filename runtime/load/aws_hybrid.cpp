@@ -11,14 +11,6 @@ namespace ward::load {
 
 namespace {
 
-std::optional<std::string_view> member(Aws& c, od::value& v, std::string_view key) {
-  std::optional<std::string_view> out;
-  c.j.fields(v, [&](std::string_view k, od::value& x) {
-    if (k == key && !c.j.isNull(x)) out = c.j.string(x);
-    else c.j.skip(x);
-  });
-  return out;
-}
 
 void readVpnGateway(Aws& c, od::value& item) {
   static const struct {
