@@ -5,9 +5,24 @@
 
 namespace ward {
 
+namespace {
+
+// Whether a byte must be escaped in a JSON string: '"', '\\' or a control character.
+inline bool needsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+}  // namespace
+
 void JsonWriter::escape(std::string& out, std::string_view s) {
   out += '"';
-  for (unsigned char c : s) {
+  // Optimization: runs of plain bytes (nearly all of them) are appended whole.
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t run = i;
+    while (run < s.size() && !needsEscape(static_cast<unsigned char>(s[run]))) ++run;
+    out.append(s.data() + i, run - i);
+    if (run == s.size()) break;
+    const unsigned char c = static_cast<unsigned char>(s[run]);
+    i = run + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -16,9 +31,7 @@ void JsonWriter::escape(std::string& out, std::string_view s) {
       case '\t': out += "\\t"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out += static_cast<char>(c);
+      default: out += fmt::format("\\u{:04x}", c);
     }
   }
   out += '"';

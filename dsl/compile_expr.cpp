@@ -2,6 +2,7 @@
 // with three-valued short circuits, quantifiers as loops with early exit,
 // counts and comprehensions, builtin and host calls, and inlined defs.
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -163,6 +164,20 @@ std::string joinArgs(const Expr& e, size_t from = 0) {
     out += printExpr(*e.args[i]);
   }
   return out;
+}
+
+
+// The value of a literal that Op::Const can hold, if `e` is one.
+std::optional<Value> literalConstant(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::Bool: return Value::boolean(e.boolValue);
+    case ExprKind::Int: return Value::integer(e.intValue);
+    case ExprKind::Ip: return Value::ip(e.ip);
+    case ExprKind::Cidr: return Value::cidr(e.cidr);
+    case ExprKind::Traffic: return Value::traffic(e.traffic);
+    case ExprKind::Date: return Value::date(e.intValue);
+    default: return std::nullopt;
+  }
 }
 
 }  // namespace
@@ -425,9 +440,23 @@ void Compiler::binary(const Expr& e) {
         em->emit(e.binaryOp == BinaryOp::Eq ? Op::EqStr : Op::NeStr, str(lit->text));
         return;
       }
+      // Optimization: `x == null` and `x == <literal>` test the top of the
+      // stack in place (the literal has no effects, so its side is free).
+      const bool eq = e.binaryOp == BinaryOp::Eq;
+      if (a.kind == ExprKind::Null || b.kind == ExprKind::Null) {
+        expr(a.kind == ExprKind::Null ? b : a);
+        em->emit(eq ? Op::IsNull : Op::NotNull);
+        return;
+      }
+      const Expr* k = literalConstant(b) ? &b : literalConstant(a) ? &a : nullptr;
+      if (k) {
+        expr(k == &b ? a : b);
+        em->emit(eq ? Op::EqConst : Op::NeConst, em->constant(*literalConstant(*k)));
+        return;
+      }
       expr(a);
       expr(b);
-      em->emit(e.binaryOp == BinaryOp::Eq ? Op::Eq : Op::Ne);
+      em->emit(eq ? Op::Eq : Op::Ne);
       return;
     }
     default: break;

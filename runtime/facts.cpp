@@ -260,6 +260,10 @@ FactBase::FactBase(const Schema& schema) : schema_(&schema) {
   }
   derivedOnce_.resize(slots);
   derived_.resize(slots);
+  attrSlots_ = std::make_unique<AttrSlot[]>(slots);
+  for (size_t k = 0; k < tables_.size(); ++k)
+    for (size_t a = 0; a < tables_[k]->cols.size(); ++a)
+      if (!tables_[k]->derived[a]) attrSlots_[slotBase_[k] + a].stored = &tables_[k]->cols[a];
   for (size_t k = 0; k < schema.kindCount(); ++k) {
     const KindDef& kd = schema.kind(static_cast<KindId>(k));
     for (size_t a = 0; a < kd.attrs.size(); ++a)
@@ -273,22 +277,11 @@ size_t FactBase::count(KindId kind) const { return tables_[kind]->count; }
 
 const DerivedColumn& FactBase::derivedColumn(KindId kind, AttrId attr) const {
   uint32_t slot = slotBase_[kind] + attr;
-  std::call_once(*derivedOnce_[slot], [&] { computeDerived(kind, attr); });
+  std::call_once(*derivedOnce_[slot], [&] {
+    computeDerived(kind, attr);
+    attrSlots_[slot].derived.store(derived_[slot].get(), std::memory_order_release);
+  });
   return *derived_[slot];
-}
-
-Value FactBase::get(KindId kind, EntityIndex index, AttrId attr) const {
-  const Table& t = *tables_[kind];
-  if (t.derived[attr]) {
-    const DerivedColumn& dc = derivedColumn(kind, attr);
-    return index < dc.values.size() ? dc.values[index] : Value{};
-  }
-  const FactColumn& col = t.cols[attr];
-  if (index < col.size()) {
-    Value v = col.get(index);
-    if (!v.isNull()) return v;
-  }
-  return t.fallback[attr];
 }
 
 ColumnView FactBase::column(KindId kind, AttrId attr) const {
@@ -672,6 +665,7 @@ Result<std::shared_ptr<const FactBase>> FactBaseBuilder::finish() {
     for (size_t a = 0; a < kd.attrs.size(); ++a) {
       if (t.derived[a]) continue;
       t.fallback[a] = fallbackFor(kd.attrs[a], fb.strings_);
+      fb.attrSlots_[fb.slotBase_[k] + a].fallback = t.fallback[a];
       t.cols[a].shrinkTo(t.count);
     }
     std::vector<Value> everyone;

@@ -3,6 +3,7 @@
 // derived columns are computed on first use under a once-flag.
 #pragma once
 
+#include <atomic>
 #include <cassert>
 #include <memory>
 #include <mutex>
@@ -169,7 +170,19 @@ public:
   // Attribute `attr` of entity (kind, index); derived attributes are computed
   // (once per column) on first access. Unset attributes read as their default
   // (see AttrDef::defaultValue) or null.
-  Value get(KindId kind, EntityIndex index, AttrId attr) const;
+  Value get(KindId kind, EntityIndex index, AttrId attr) const {
+    const AttrSlot& s = attrSlots_[slotBase_[kind] + attr];
+    if (s.stored) [[likely]] {
+      if (index < s.stored->size()) {
+        Value v = s.stored->get(index);
+        if (!v.isNull()) return v;
+      }
+      return s.fallback;
+    }
+    const DerivedColumn* d = s.derived.load(std::memory_order_acquire);
+    if (!d) [[unlikely]] d = &derivedColumn(kind, attr);
+    return index < d->values.size() ? d->values[index] : Value{};
+  }
   // The whole column, computing it first if it is derived. Fast path for the VM.
   ColumnView column(KindId kind, AttrId attr) const;
   // The entity's `id` attribute as text.
@@ -199,6 +212,14 @@ private:
   Diagnostics warnings_;
   // One slot per (kind, attribute): slotBase_[kind] + attr.
   std::vector<uint32_t> slotBase_;
+  // What get() reads, flat by slot: the stored column and the value an unset
+  // entry reads as, or (derived attributes) the column once it is computed.
+  struct AttrSlot {
+    const FactColumn* stored = nullptr;
+    Value fallback;
+    mutable std::atomic<const DerivedColumn*> derived{nullptr};
+  };
+  std::unique_ptr<AttrSlot[]> attrSlots_;
   mutable std::vector<std::unique_ptr<std::once_flag>> derivedOnce_;
   mutable std::vector<std::unique_ptr<DerivedColumn>> derived_;
   void computeDerived(KindId kind, AttrId attr) const;

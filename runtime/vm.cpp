@@ -30,9 +30,11 @@ inline bool eqFast(const Value& a, const Value& b, bool& result) {
     case Tag::Date: result = a.x == b.x; return true;
     case Tag::String: result = a.x == b.x && a.b0 == b.b0; return true;
     case Tag::Entity: result = a.x == b.x && a.w == b.w; return true;
-    case Tag::Ip:
-    case Tag::Cidr:
+    case Tag::Ip: result = a.b0 == b.b0 && a.x == b.x && a.y == b.y; return true;
+    case Tag::Cidr: result = a.b0 == b.b0 && a.b1 == b.b1 && a.x == b.x && a.y == b.y; return true;
     case Tag::Traffic:
+      result = static_cast<uint16_t>(a.w) == static_cast<uint16_t>(b.w) && (a.x & 0xffffffffu) == (b.x & 0xffffffffu);
+      return true;
     case Tag::List:
     case Tag::Error: return false;
   }
@@ -181,6 +183,25 @@ bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& ou
         --sp;
         WARD_SAVE_IP();
         sp[-1] = compareOp(st, op, sp[-1], sp[0]);
+        break;
+      }
+      case Op::EqConst:
+      case Op::NeConst: {
+        Value& v = sp[-1];
+        const Value& c = consts[*ip++];
+        bool r;
+        if (eqFast(v, c, r)) {
+          v = Value::boolean(op == Op::EqConst ? r : !r);
+        } else {
+          WARD_SAVE_IP();
+          v = compareOp(st, op == Op::EqConst ? Op::Eq : Op::Ne, v, c);
+        }
+        break;
+      }
+      case Op::IsNull:
+      case Op::NotNull: {
+        Value& v = sp[-1];
+        if (v.tag != Tag::Error) v = Value::boolean((v.tag == Tag::Null) == (op == Op::IsNull));
         break;
       }
       case Op::EqStr:

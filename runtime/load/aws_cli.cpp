@@ -34,13 +34,17 @@ const Collection* findCollection(std::string_view key) {
 
 }  // namespace
 
+bool isAwsCollectionKey(std::string_view key) { return findCollection(key) || isSageMakerWrapper(key); }
+
 bool readAwsObject(Loader& l, JsonFile& j, od::value& root) {
   Aws c(l, j);
   od::object o = j.object(root);
   bool sagemaker = false;
+  // Optimization: the first collection key settles it (a describe output has
+  // none), so the pass does not skip over a whole collection's array.
   j.fields(o, [&](std::string_view key, od::value&) {
     sagemaker = isSageMakerMarker(key);
-    return !sagemaker;
+    return !sagemaker && !isAwsCollectionKey(key);
   });
   j.reset(o);
   // One describe output: the root object is the resource.

@@ -87,9 +87,11 @@ void Loader::dispatch(JsonFile& j, od::document& doc) {
     // A first pass over the top-level keys tells Ward facts from AWS output.
     bool ward = false;
     od::object o = j.object(root);
+    // It stops at the first key that decides: a Ward key, or an AWS collection
+    // (so it never skips a whole collection's array to get there).
     j.fields(o, [&](std::string_view key, od::value&) {
       if (key == "format" || key == "facts" || key == "intents") ward = true;
-      return !ward;
+      return !ward && !isAwsCollectionKey(key);
     });
     doc.rewind();
     j.check(doc.get_value().get(root));
@@ -141,7 +143,12 @@ void Loader::loadText(const Source& src, simdjson::padded_string_view text) {
     }
   } catch (const JsonError& e) {
     if (e.syntax) syntaxError(e.pointer.empty() ? e.message : e.message + " (at " + e.pointer + ")", nullptr);
-    else {
+    else if (auto se = findSyntaxError(view, depth)) {
+      // On-Demand reads lazily, so a truncated or malformed text can first
+      // show up as a value of the wrong type; the text's own fault comes first.
+      auto [line, col] = lineColOf(view, se->offset);
+      error(inputError(fmt::format("{}:{}:{}", src.name, line, col), "malformed JSON: " + se->message));
+    } else {
       Diagnostic d = inputError(j.where(e.at), e.message);
       for (const std::string& n : e.notes) d.notes.push_back(Note{n, Span{}});
       error(std::move(d));

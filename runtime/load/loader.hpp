@@ -75,6 +75,9 @@ void readWardFacts(Loader& l, JsonFile& j, od::value& root);
 // false when nothing in the file is recognised.
 bool readAwsObject(Loader& l, JsonFile& j, od::value& root);
 bool readAwsArray(Loader& l, JsonFile& j, od::value& root);
+// A top-level key that names an AWS CLI collection ("Vpcs") or a wrapper of
+// SageMaker describe outputs ("TrainingJobs").
+bool isAwsCollectionKey(std::string_view key);
 
 // The target kind of a route from its target id's prefix ("igw-" ->
 // internet_gateway, "local" -> local), and the route attribute holding a

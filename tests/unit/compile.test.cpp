@@ -201,6 +201,54 @@ TEST_CASE("`any` with a string comparison and a short-circuit `and`") {
 )");
 }
 
+TEST_CASE("comparisons with null or a literal test the top of the stack in place") {
+  Fixture f;
+  f.rule(f.module(), "world", {{"s", "subnets"}}, "s.cidr != null and (s.cidr == 0.0.0.0/0 or 10.0.0.0/8 != s.cidr)");
+  auto p = compileFixture(f);
+  CHECK(listing(*p, "world") == R"(
+== rule world (frame 3, stack 6) ==
+-- for s ($0) in subnets
+0000  IterKind       $1 subnet
+0003  Mark           $2
+0005  NextEntity     $1 $0 -> 0035
+0009  LocalAttr      $0 subnet.cidr
+0012  NotNull
+0013  AndJump        -> 0029
+0015  LocalAttr      $0 subnet.cidr
+0018  EqConst        0.0.0.0/0
+0020  OrJump         -> 0028
+0022  LocalAttr      $0 subnet.cidr
+0025  NeConst        10.0.0.0/8
+0027  OrMerge
+0028  AndMerge
+0029  JumpIfTrue     -> 0032
+0031  Fail
+0032  LoopReset      $2 -> 0005
+0035  Return
+-- explain `s.cidr != null` --
+0000  LocalAttr      $0 subnet.cidr
+0003  NotNull
+0004  Return
+-- operand `s.cidr` --
+0000  LocalAttr      $0 subnet.cidr
+0003  Return
+-- explain `s.cidr == 0.0.0.0/0 or 10.0.0.0/8 != s.cidr` --
+0000  LocalAttr      $0 subnet.cidr
+0003  EqConst        0.0.0.0/0
+0005  OrJump         -> 0013
+0007  LocalAttr      $0 subnet.cidr
+0010  NeConst        10.0.0.0/8
+0012  OrMerge
+0013  Return
+-- operand `s.cidr` --
+0000  LocalAttr      $0 subnet.cidr
+0003  Return
+-- operand `s.cidr` --
+0000  LocalAttr      $0 subnet.cidr
+0003  Return
+)");
+}
+
 TEST_CASE("defs are inlined on the caller's slots; lets are chunks of their own") {
   Fixture f;
   auto& m = f.module("aws.net");

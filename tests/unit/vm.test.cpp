@@ -503,6 +503,36 @@ TEST_CASE("expression values, equality and set algebra") {
   CHECK(evalText(f, *fb, "tcp 443").text == "tcp 443");
 }
 
+TEST_CASE("comparisons with null or a literal agree with the general comparison") {
+  Fixture f;
+  auto fb = smallEstate();
+  auto text = [&](const std::string& e) {
+    std::string t = evalText(f, *fb, e).text;
+    std::erase_if(t, [](char c) { return c == '[' || c == ']'; });
+    return t;
+  };
+  // The literal forms compile to EqConst/NeConst/IsNull/NotNull; with `c`
+  // drawn from a list they compile to the general Eq/Ne. Both must agree.
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"cidr", {"10.0.1.0/24", "10.0.0.0/16", "0.0.0.0/0", "null"}},
+      {"available_ips", {"3", "250", "null"}},
+      {"private", {"true", "false", "null"}},
+  };
+  for (const auto& [attr, literals] : cases)
+    for (const std::string& lit : literals)
+      for (std::string op : {"==", "!="}) {
+        CAPTURE(attr);
+        CAPTURE(lit);
+        CAPTURE(op);
+        std::string general = text("[[s." + attr + " " + op + " c for c in [" + lit + "]] for s in subnets]");
+        REQUIRE(std::count(general.begin(), general.end(), ',') == 2);
+        CHECK(text("[s." + attr + " " + op + " " + lit + " for s in subnets]") == general);
+        CHECK(text("[" + lit + " " + op + " s." + attr + " for s in subnets]") == general);
+      }
+  CHECK(text("[s.private == null for s in subnets]") == "false, false, true");
+  CHECK(text("[s.cidr == 10.0.1.0/24 for s in subnets]").find("true") != std::string::npos);
+}
+
 TEST_CASE("lists built at run time: concatenation, host lists, dynamic attributes") {
   Fixture f;
   f.options.hostFunctions.push_back(HostFunction{"twice", "(list<any>) -> list<any>"});
