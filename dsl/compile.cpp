@@ -253,6 +253,11 @@ CompiledRule compileRule(Compiler& c, const ProgramRule& pr) {
     out.fors.push_back(plan);
 
     auto [it, kindTable] = c.iterInit(*f.collection);
+    if (loops.empty()) {
+      out.candidateEntry = body.here();
+      out.candidateIter = it;
+      out.candidateKindTable = kindTable;
+    }
     LoopInfo loop;
     loop.mark = frame.alloc();
     body.emit(Op::Mark, loop.mark);
@@ -261,7 +266,9 @@ CompiledRule compileRule(Compiler& c, const ProgramRule& pr) {
     loops.push_back(std::move(loop));
     if (f.where) {
       c.expr(*f.where);
-      skip(body.emitJump(Op::JumpIfNotTrue));
+      const uint32_t rejected = body.emitJump(Op::JumpIfNotTrue);
+      if (loops.size() == 1) out.candidateWhereJump = rejected;
+      skip(rejected);
     }
   }
   if (reach) body.emit(Op::BeginInstance);
@@ -278,7 +285,8 @@ CompiledRule compileRule(Compiler& c, const ProgramRule& pr) {
     witnessesOf(*r.require, vars);
     for (const WitnessVar& w : vars) body.emit(Op::Unbind, c.slotOf(w.slot));
     c.expr(*r.require);
-    skip(body.emitJump(Op::JumpIfTrue));
+    out.requirePassJump = body.emitJump(Op::JumpIfTrue);
+    skip(out.requirePassJump);
   }
   body.emit(Op::Fail);
   while (!loops.empty()) {

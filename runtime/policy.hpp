@@ -101,6 +101,19 @@ struct CompiledRule {
   uint32_t frameSize = 0;  // slots of body, message and explain chunks together
   uint32_t stackSize = 0;  // body's stack plus the deepest chunk a finding runs
   bool usesReach = false;
+  // For hosts that check one candidate at a time (RuleEvaluator): where the
+  // first for clause's loop begins (its Mark, right after the instruction
+  // that set up its iterator), that iterator's slot, whether it walks a whole
+  // kind table (IterKind) or a list (IterList); and the positions of the
+  // jump operands of the JumpIfNotTrue taken when the first for clause's
+  // `where` rejects a candidate (0 when it has none) and of the JumpIfTrue
+  // that skips Fail when `require` holds (0 when the rule has no require).
+  // All 0 when the rule has no for clause.
+  uint32_t candidateEntry = 0;
+  uint32_t candidateIter = 0;
+  bool candidateKindTable = false;
+  uint32_t candidateWhereJump = 0;
+  uint32_t requirePassJump = 0;
 };
 
 struct CompiledExemption {

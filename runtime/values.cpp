@@ -26,6 +26,15 @@ void ScratchStrings::clear() {
   bytes_ = 0;
 }
 
+void ScratchStrings::truncate(size_t count) {
+  while (strings_.size() > count) {
+    const std::string& s = strings_.back();
+    index_.erase(std::string_view(s));
+    bytes_ -= s.size() + sizeof(std::string) + 16;
+    strings_.pop_back();
+  }
+}
+
 std::string_view ValueHeap::kindName(KindId k) const {
   if (!facts || k >= facts->schema().kindCount()) return "entity";
   return facts->schema().kind(k).name;

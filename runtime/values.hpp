@@ -28,6 +28,9 @@ public:
   size_t bytes() const { return bytes_; }
   size_t size() const { return strings_.size(); }
   void clear();
+  // Forgets the strings interned after the first `count` (their ids become
+  // invalid): a per-call reset that keeps the older ones.
+  void truncate(size_t count);
 
 private:
   std::deque<std::string> strings_;  // a deque keeps the views below valid

@@ -30,11 +30,10 @@ inline bool eqFast(const Value& a, const Value& b, bool& result) {
     case Tag::Date: result = a.x == b.x; return true;
     case Tag::String: result = a.x == b.x && a.b0 == b.b0; return true;
     case Tag::Entity: result = a.x == b.x && a.w == b.w; return true;
-    case Tag::Ip: result = a.b0 == b.b0 && a.x == b.x && a.y == b.y; return true;
-    case Tag::Cidr: result = a.b0 == b.b0 && a.b1 == b.b1 && a.x == b.x && a.y == b.y; return true;
-    case Tag::Traffic:
-      result = static_cast<uint16_t>(a.w) == static_cast<uint16_t>(b.w) && (a.x & 0xffffffffu) == (b.x & 0xffffffffu);
-      return true;
+    // As valueEqual: bit for bit (`c == 0.0.0.0/0` is the common case).
+    case Tag::Ip: result = a.asIp() == b.asIp(); return true;
+    case Tag::Cidr: result = a.asCidr() == b.asCidr(); return true;
+    case Tag::Traffic: result = a.asTraffic() == b.asTraffic(); return true;
     case Tag::List:
     case Tag::Error: return false;
   }
@@ -478,6 +477,8 @@ private:
   EvalState* outer_ = nullptr;
 };
 
+}  // namespace
+
 // Builds the constant lists and evaluates the lets the unit needs.
 bool prepare(EvalState& st, const CodeUnit& unit, uint32_t maxStack, uint32_t maxFrame) {
   uint32_t letStack = 0, letFrame = 0;
@@ -515,6 +516,14 @@ bool prepare(EvalState& st, const CodeUnit& unit, uint32_t maxStack, uint32_t ma
   st.letName.clear();
   return true;
 }
+
+EvalState* swapCurrent(EvalState* st) {
+  EvalState* outer = tlsCurrent;
+  tlsCurrent = st;
+  return outer;
+}
+
+namespace {
 
 EvalError takeError(EvalState& st) { return std::move(st.error); }
 

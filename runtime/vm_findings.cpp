@@ -96,9 +96,7 @@ bool reportFinding(EvalState& st, Value* frame, Value* sp) {
   return true;
 }
 
-void applyExemptions(const CompiledPolicy& policy, int64_t today, std::vector<Finding>& findings,
-                     std::vector<std::string>& expired) {
-  if (policy.exemptions.empty()) return;
+void markExempted(const CompiledPolicy& policy, int64_t today, std::vector<Finding>& findings) {
   for (Finding& f : findings) {
     for (const CompiledExemption& e : policy.exemptions) {
       if (e.ruleId != f.ruleId || e.resource != f.resourceId) continue;
@@ -110,6 +108,12 @@ void applyExemptions(const CompiledPolicy& policy, int64_t today, std::vector<Fi
       break;
     }
   }
+}
+
+void applyExemptions(const CompiledPolicy& policy, int64_t today, std::vector<Finding>& findings,
+                     std::vector<std::string>& expired) {
+  if (policy.exemptions.empty()) return;
+  markExempted(policy, today, findings);
   for (const CompiledExemption& e : policy.exemptions) {
     if (!e.until || *e.until >= today) continue;
     std::string date = formatDate(*e.until);

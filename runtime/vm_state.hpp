@@ -97,6 +97,13 @@ public:
 // On success the chunk's value (top of stack at Return, or null) is in `out`.
 bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& out);
 
+// Builds the constant lists and evaluates the lets the unit needs, once per
+// evaluation (vm.cpp).
+bool prepare(EvalState& st, const CodeUnit& unit, uint32_t maxStack, uint32_t maxFrame);
+// Makes `st` the evaluation whose scratch strings evalString() sees on this
+// thread; returns the one it replaces, to be restored afterwards.
+EvalState* swapCurrent(EvalState* st);
+
 // --- slow paths (vm_ops.cpp) ---
 [[gnu::cold]] Value getAttrSlow(EvalState& st, const Value& receiver, KindId kind, AttrId attr);
 Value getAttrNamed(EvalState& st, const Value& receiver, std::string_view name);
@@ -116,6 +123,8 @@ Value callHost(EvalState& st, uint32_t id, const Value* args, uint32_t argc);
 // The current rule's require failed: build and record its finding.
 bool reportFinding(EvalState& st, Value* frame, Value* sp);
 // Marks exempted findings and adds ward.exemption_expired findings.
+// Marks the findings an unexpired exemption covers (exempted, with its reason).
+void markExempted(const CompiledPolicy& policy, int64_t today, std::vector<Finding>& findings);
 void applyExemptions(const CompiledPolicy& policy, int64_t today, std::vector<Finding>& findings,
                      std::vector<std::string>& expired);
 

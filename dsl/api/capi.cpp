@@ -19,6 +19,12 @@ struct ward_facts {
   ward::api::FactSet facts;
 };
 
+struct ward_checker {
+  ward::api::RuleChecker checker;
+  std::vector<ward::api::Finding> findings;  // of the last check that reported
+  std::string lastError;
+};
+
 struct ward_report {
   ward::api::Evaluation evaluation;
   std::optional<std::string> json;
@@ -72,6 +78,17 @@ ward_status ok(ward_engine* e) noexcept {
   e->status = WARD_OK;
   e->lastError.clear();
   return WARD_OK;
+}
+
+// A checker records its own errors: checks may run on another thread than
+// the engine's calls.
+ward_status checkerFailed(ward_checker* c, const ward::api::Error& err) noexcept {
+  try {
+    c->lastError = err.rendered;
+  } catch (...) {
+    c->lastError.clear();
+  }
+  return statusOf(err.code);
 }
 
 }  // namespace
@@ -253,6 +270,83 @@ int64_t ward_report_count(const ward_report* r, const char* level) {
 }
 
 void ward_report_free(ward_report* r) { delete r; }
+
+ward_checker* ward_checker_new(ward_engine* e, const ward_facts* f, const char* rule_id) {
+  if (!e) return nullptr;
+  if (!f || !rule_id) {
+    record(e, WARD_ERR_INVALID_ARGUMENT, "error: null facts or rule id\n");
+    return nullptr;
+  }
+  if (!e->compiled) {
+    record(e, WARD_ERR_NOT_COMPILED, "error: no compiled policies (call ward_engine_compile)\n");
+    return nullptr;
+  }
+  try {
+    auto r = e->engine.ruleChecker(*e->compiled, f->facts, rule_id);
+    if (!r) {
+      record(e, r.error());
+      return nullptr;
+    }
+    auto* c = new ward_checker{std::move(*r), {}, {}};
+    ok(e);
+    return c;
+  } catch (...) {
+    record(e, WARD_ERR_OUT_OF_MEMORY, "error: out of memory\n");
+    return nullptr;
+  }
+}
+
+void ward_checker_free(ward_checker* c) { delete c; }
+
+ward_status ward_checker_resource(ward_checker* c, const char* resource_id, ward_resource* out) {
+  if (!c || !resource_id || !out) return WARD_ERR_INVALID_ARGUMENT;
+  auto r = c->checker.resource(resource_id);
+  if (!r) return checkerFailed(c, r.error());
+  *out = ward_resource{r->kind, r->index};
+  return WARD_OK;
+}
+
+ward_status ward_checker_check(ward_checker* c, ward_resource r, ward_verdict* verdict) {
+  if (!c || !verdict) return WARD_ERR_INVALID_ARGUMENT;
+  auto v = c->checker.check(ward::api::Resource{r.kind, r.index});
+  if (!v) return checkerFailed(c, v.error());
+  // Note: clear() keeps the vector's capacity, so a passing check after a
+  // failing one still allocates nothing.
+  c->findings.clear();
+  if (*v == ward::api::Verdict::Fail || *v == ward::api::Verdict::Exempted) {
+    try {
+      c->findings = c->checker.findings();
+    } catch (...) {
+      return WARD_ERR_OUT_OF_MEMORY;
+    }
+  }
+  switch (*v) {
+    case ward::api::Verdict::NotApplicable: *verdict = WARD_NOT_APPLICABLE; break;
+    case ward::api::Verdict::Pass: *verdict = WARD_PASS; break;
+    case ward::api::Verdict::Fail: *verdict = WARD_FAIL; break;
+    case ward::api::Verdict::Exempted: *verdict = WARD_EXEMPTED; break;
+  }
+  return WARD_OK;
+}
+
+size_t ward_checker_finding_count(const ward_checker* c) { return c ? c->findings.size() : 0; }
+
+const char* ward_checker_finding_message(ward_checker* c, size_t i) {
+  if (!c || i >= c->findings.size()) return nullptr;
+  return c->findings[i].message.c_str();
+}
+
+const char* ward_checker_last_error(const ward_checker* c) { return c ? c->lastError.c_str() : "invalid checker (NULL)"; }
+
+const char* ward_verdict_name(ward_verdict v) {
+  switch (v) {
+    case WARD_NOT_APPLICABLE: return ward::api::verdictName(ward::api::Verdict::NotApplicable);
+    case WARD_PASS: return ward::api::verdictName(ward::api::Verdict::Pass);
+    case WARD_FAIL: return ward::api::verdictName(ward::api::Verdict::Fail);
+    case WARD_EXEMPTED: return ward::api::verdictName(ward::api::Verdict::Exempted);
+  }
+  return "unknown";
+}
 
 const char* ward_last_error(const ward_engine* e) { return e ? e->lastError.c_str() : "invalid engine (NULL)"; }
 

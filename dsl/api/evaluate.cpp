@@ -107,6 +107,25 @@ HostFn bridge(const HostEntry& entry) {
 
 }  // namespace
 
+Finding publicFinding(const ward::Finding& f) {
+  return Finding{f.ruleId, publicLevel(f.level), severityName(f.severity), f.title, f.resourceKind,
+                 f.resourceId, f.message, f.exempted};
+}
+
+Expected<EvalOptions> evalOptionsFor(const PolicySet::Impl* p, const FactSet::Impl* f, const Limits& limits) {
+  if (!p || !f) return tl::unexpected(makeError(ErrorCode::InvalidArgument, "empty policy set or fact set"));
+  if (p->schemaPtr != f->schemaPtr)
+    return tl::unexpected(makeError(ErrorCode::InvalidArgument,
+                                    "the policies and the facts were made with different schemas (declare every "
+                                    "host kind before compiling and loading)"));
+  EvalOptions opts;
+  opts.limits = evalLimits(limits);
+  opts.today = today();
+  opts.reach = net::reachHookFor(*f->facts);
+  for (const HostEntry& h : p->hosts) opts.hostFunctions.push_back(bridge(h));
+  return opts;
+}
+
 Expected<Evaluation> Engine::evaluate(const PolicySet& policies, const FactSet& facts) const {
   return evaluate(policies, facts, impl_->limits);
 }
@@ -115,17 +134,9 @@ Expected<Evaluation> Engine::evaluate(const PolicySet& policies, const FactSet& 
   return guarded<Evaluation>([&]() -> Expected<Evaluation> {
     const PolicySet::Impl* p = policies.impl().get();
     const FactSet::Impl* f = facts.impl().get();
-    if (!p || !f) return tl::unexpected(makeError(ErrorCode::InvalidArgument, "empty policy set or fact set"));
-    if (p->schemaPtr != f->schemaPtr)
-      return tl::unexpected(makeError(ErrorCode::InvalidArgument,
-                                      "the policies and the facts were made with different schemas (declare every "
-                                      "host kind before compiling and loading)"));
-    EvalOptions opts;
-    opts.limits = evalLimits(limits);
-    opts.today = today();
-    opts.reach = net::reachHookFor(*f->facts);
-    for (const HostEntry& h : p->hosts) opts.hostFunctions.push_back(bridge(h));
-    auto report = ward::evaluate(*p->compilation.policy, *f->facts, opts);
+    auto opts = evalOptionsFor(p, f, limits);
+    if (!opts) return tl::unexpected(std::move(opts.error()));
+    auto report = ward::evaluate(*p->compilation.policy, *f->facts, *opts);
     if (!report) return tl::unexpected(makeError(evalErrorCode(report.error().code), report.error().message));
     auto impl = std::make_shared<Evaluation::Impl>();
     impl->input.findings = std::move(report->findings);
@@ -162,9 +173,7 @@ std::vector<Finding> Evaluation::findings() const {
   if (!impl_) return out;
   try {
     out.reserve(impl_->input.findings.size());
-    for (const ward::Finding& f : impl_->input.findings)
-      out.push_back(Finding{f.ruleId, publicLevel(f.level), severityName(f.severity), f.title, f.resourceKind,
-                            f.resourceId, f.message, f.exempted});
+    for (const ward::Finding& f : impl_->input.findings) out.push_back(publicFinding(f));
   } catch (...) {
     out.clear();
   }

@@ -89,6 +89,12 @@ Expected<T> guarded(F&& body) noexcept {
     return tl::unexpected(makeErrorNoThrow(ErrorCode::Internal));
   }
 }
+// The evaluation options for a policy set and a fact set (host functions
+// bridged, reach hook, today's date); InvalidArgument for a null handle or
+// for sets made with different schemas. evaluate.cpp.
+Expected<EvalOptions> evalOptionsFor(const PolicySet::Impl* p, const FactSet::Impl* f, const Limits& limits);
+Finding publicFinding(const ward::Finding& f);
+
 // Copies the host's limits into the engine's own structures.
 EvalLimits evalLimits(const Limits& l);
 LoadLimits loadLimits(const Limits& l);

@@ -85,6 +85,42 @@ WARD_API int64_t ward_report_count(const ward_report* r, const char* level);
 WARD_API const char* ward_report_render(ward_report* r, const char* format);
 WARD_API void ward_report_free(ward_report* r);
 
+/* One rule checked against one resource at a time, for hosts that ask in a
+   loop. The policies' lets are evaluated when the checker is made; a check
+   that passes does not allocate. A checker keeps what it needs of the engine's
+   compilation and of the facts alive (free them in any order), records its
+   own errors (ward_checker_last_error), and is not thread-safe: make one per
+   thread. */
+typedef struct ward_checker ward_checker;
+
+typedef enum ward_verdict {
+  WARD_NOT_APPLICABLE = 0, /* not a candidate, or left out by the first `where` or by `when` */
+  WARD_PASS = 1,           /* the rule applies and no instance fails it */
+  WARD_FAIL = 2,           /* the rule reports the resource */
+  WARD_EXEMPTED = 3        /* reported, and exemptions cover every finding */
+} ward_verdict;
+
+/* A resource resolved once (ward_checker_resource); valid with its checker. */
+typedef struct ward_resource {
+  uint32_t kind;
+  uint32_t index;
+} ward_resource;
+
+/* NULL on error: an unknown rule id, a rule without a `for` clause, no
+   compiled policies (ward_last_error(e) says which). */
+WARD_API ward_checker* ward_checker_new(ward_engine* e, const ward_facts* f, const char* rule_id);
+WARD_API void ward_checker_free(ward_checker* c);
+/* Resolves a fact id (a candidate of the rule if one has it, else any fact). */
+WARD_API ward_status ward_checker_resource(ward_checker* c, const char* resource_id, ward_resource* out);
+/* *verdict is set only on WARD_OK. */
+WARD_API ward_status ward_checker_check(ward_checker* c, ward_resource r, ward_verdict* verdict);
+/* The findings of the last check (0 unless it failed or was exempted), and
+   the message of finding i (NULL when out of range). */
+WARD_API size_t ward_checker_finding_count(const ward_checker* c);
+WARD_API const char* ward_checker_finding_message(ward_checker* c, size_t i);
+WARD_API const char* ward_checker_last_error(const ward_checker* c);
+WARD_API const char* ward_verdict_name(ward_verdict v);
+
 /* The rendered diagnostics of the engine's last failure ("" if none). */
 WARD_API const char* ward_last_error(const ward_engine* e);
 WARD_API ward_status ward_last_status(const ward_engine* e);

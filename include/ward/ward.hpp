@@ -186,6 +186,57 @@ private:
   std::shared_ptr<const Impl> impl_;
 };
 
+// What one rule says about one resource (RuleChecker::check). The resource
+// is a value of the rule's first `for` variable; further `for` clauses walk
+// what belongs to it (a group's ingress rules).
+enum class Verdict {
+  NotApplicable,  // not a candidate, rejected by the first `for`'s `where`, or no instance got past `when`
+  Pass,           // the rule applies and no instance fails it
+  Fail,           // the rule reports it: see RuleChecker::findings()
+  Exempted,       // the rule reports it, and unexpired exemptions cover every finding
+};
+WARD_API const char* verdictName(Verdict v);  // "not-applicable", "pass", "fail", "exempted"
+
+// A fact resolved once by a RuleChecker, so that checking it again does no
+// lookup. Valid with the checker that made it (and others over the same
+// FactSet).
+struct Resource {
+  uint32_t kind = 0xffff;
+  uint32_t index = 0;
+};
+
+// Checks one rule against one resource at a time, for hosts that ask in a
+// loop ("may this security group go in?"). Made by Engine::ruleChecker: the
+// policies' lets are evaluated once then, and check() of a resource that
+// passes does not allocate. The answer is the one Engine::evaluate gives for
+// that rule and resource (same findings, same exemptions); the limits apply
+// to each check afresh. Keeps its PolicySet and FactSet alive. Not
+// thread-safe: make one checker per thread (the sets stay shareable).
+class WARD_API RuleChecker {
+public:
+  RuleChecker(RuleChecker&&) noexcept;
+  RuleChecker& operator=(RuleChecker&&) noexcept;
+  ~RuleChecker();
+
+  const std::string& ruleId() const;
+  // The fact with this id (a candidate of the rule if one has it, else of
+  // any kind); InvalidArgument when no fact has it.
+  Expected<Resource> resource(std::string_view id) const;
+  Expected<Resource> resource(std::string_view kind, std::string_view id) const;
+
+  Expected<Verdict> check(Resource resource);
+  // resource(id), then check(): a lookup per call.
+  Expected<Verdict> check(std::string_view resourceId);
+  // The findings of the last check: empty unless it returned Fail or Exempted.
+  std::vector<Finding> findings() const;
+
+  struct Impl;
+  explicit RuleChecker(std::unique_ptr<Impl> impl);
+
+private:
+  std::unique_ptr<Impl> impl_;
+};
+
 // Builds a fact base from code. Each setter is checked when finish() loads
 // the facts, against the engine's schema.
 class WARD_API FactBuilder {
@@ -256,6 +307,13 @@ public:
   // for shared PolicySet and FactSet.
   Expected<Evaluation> evaluate(const PolicySet& policies, const FactSet& facts) const;
   Expected<Evaluation> evaluate(const PolicySet& policies, const FactSet& facts, const Limits& limits) const;
+
+  // A checker of the rule `ruleId` over `facts`, under the engine's limits
+  // (or `limits`). InvalidArgument for an unknown rule or one without a
+  // `for` clause (it has no resources to check). Thread-safe like evaluate().
+  Expected<RuleChecker> ruleChecker(const PolicySet& policies, const FactSet& facts, std::string_view ruleId) const;
+  Expected<RuleChecker> ruleChecker(const PolicySet& policies, const FactSet& facts, std::string_view ruleId,
+                                    const Limits& limits) const;
 
   struct Impl;
 
