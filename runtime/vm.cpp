@@ -3,7 +3,10 @@
 #include "runtime/vm.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
+#include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -550,34 +553,114 @@ const char* evalErrorCodeName(EvalErrorCode code) {
   return "?";
 }
 
+namespace vm {
+namespace {
+
+// Where one rule's findings are: a range of one shard's findings.
+struct RuleSpan {
+  size_t begin = 0, end = 0;
+  uint32_t shard = 0;
+};
+
+// One thread's part of an evaluation: it takes rules from a shared counter
+// until none are left or one fails.
+struct Shard {
+  std::vector<Finding> findings;
+  uint64_t steps = 0;
+  uint64_t rules = 0;
+  std::optional<EvalError> error;
+  size_t errorAt = SIZE_MAX;  // 0: a let failed; i + 1: rule i failed
+};
+
+void runShard(const CompiledPolicy& policy, const FactBase& facts, const EvalOptions& options,
+              std::atomic<size_t>& next, std::vector<RuleSpan>& spans, uint32_t index, Shard& out) {
+  const size_t n = policy.rules.size();
+  auto fail = [&](EvalError e, size_t at) {
+    out.error = std::move(e);
+    out.errorAt = at;
+    next.store(n, std::memory_order_relaxed);  // no one starts another rule
+  };
+  try {
+    StateLease lease;
+    EvalState& st = *lease;
+    st.begin(policy.unit, facts, options);
+    if (!prepare(st, policy.unit, policy.maxStack, policy.maxFrame)) return fail(takeError(st), 0);
+    const size_t baseMark = st.scratch.size();
+    for (;;) {
+      const size_t i = next.fetch_add(1, std::memory_order_relaxed);
+      if (i >= n) break;
+      const CompiledRule& rule = policy.rules[i];
+      const size_t before = st.findings.size();
+      st.rule = &rule;
+      st.ruleFrame = st.frame.data();
+      std::fill(st.frame.begin(), st.frame.begin() + rule.frameSize, unboundValue());
+      st.why.clear();
+      ++st.steps;
+      Value ignored;
+      if (!st.checkLimits() || !run(st, rule.body, st.frame.data(), st.stack.data(), ignored))
+        return fail(takeError(st), i + 1);
+      st.scratch.resize(baseMark);
+      spans[i] = RuleSpan{before, st.findings.size(), index};
+      ++out.rules;
+    }
+    st.rule = nullptr;
+    out.findings = std::move(st.findings);
+    st.findings.clear();
+    out.steps = st.steps;
+  } catch (const std::bad_alloc&) {
+    // A worker thread must not let it escape; the caller reports it.
+    fail(EvalError{EvalErrorCode::MemoryLimit, "out of memory"}, 0);
+  }
+}
+
+}  // namespace
+}  // namespace vm
+
 tl::expected<Report, EvalError> evaluate(const CompiledPolicy& policy, const FactBase& facts,
                                          const EvalOptions& options) {
-  vm::StateLease lease;
-  vm::EvalState& st = *lease;
-  st.begin(policy.unit, facts, options);
-  if (!vm::prepare(st, policy.unit, policy.maxStack, policy.maxFrame)) return tl::unexpected(vm::takeError(st));
-  const size_t baseMark = st.scratch.size();
+  const size_t n = policy.rules.size();
+  const uint32_t workers = static_cast<uint32_t>(std::clamp<size_t>(options.threads, 1, std::max<size_t>(n, 1)));
+  std::atomic<size_t> next{0};
+  std::vector<vm::RuleSpan> spans(n);
+  std::vector<vm::Shard> shards(workers);
+  {
+    std::vector<std::jthread> threads;
+    threads.reserve(workers - 1);
+    for (uint32_t w = 1; w < workers; ++w)
+      threads.emplace_back([&, w] { vm::runShard(policy, facts, options, next, spans, w, shards[w]); });
+    vm::runShard(policy, facts, options, next, spans, 0, shards[0]);
+  }  // joins
+
+  // The error of the earliest failure in policy order: the one a sequential
+  // evaluation reports (every rule before it was evaluated, by some thread).
+  const vm::Shard* failed = nullptr;
+  for (const vm::Shard& s : shards)
+    if (s.error && (!failed || s.errorAt < failed->errorAt)) failed = &s;
+  if (failed) return tl::unexpected(*failed->error);
 
   Report report;
-  for (const CompiledRule& rule : policy.rules) {
-    st.rule = &rule;
-    st.ruleFrame = st.frame.data();
-    std::fill(st.frame.begin(), st.frame.begin() + rule.frameSize, unboundValue());
-    st.why.clear();
-    ++st.steps;
-    if (!st.checkLimits()) return tl::unexpected(vm::takeError(st));
-    Value ignored;
-    if (!vm::run(st, rule.body, st.frame.data(), st.stack.data(), ignored)) return tl::unexpected(vm::takeError(st));
-    st.scratch.resize(baseMark);
-    ++report.rulesEvaluated;
+  size_t total = 0;
+  for (const vm::Shard& s : shards) {
+    report.steps += s.steps;
+    report.rulesEvaluated += s.rules;
+    total += s.findings.size();
   }
-  st.rule = nullptr;
-
-  report.findings = std::move(st.findings);
-  st.findings.clear();
+  // Each thread kept within the budgets; together they must too.
+  if (workers > 1 && report.steps > options.limits.maxSteps)
+    return tl::unexpected(EvalError{EvalErrorCode::StepLimit,
+                                    fmt::format("step limit of {} exceeded", options.limits.maxSteps)});
+  if (workers > 1 && total > options.limits.maxFindings)
+    return tl::unexpected(EvalError{EvalErrorCode::FindingLimit,
+                                    fmt::format("more than {} findings", options.limits.maxFindings)});
+  // Findings in rule order, as one thread would have made them, so that the
+  // stable sort below gives the same report whatever the thread count.
+  report.findings.reserve(total);
+  for (const vm::RuleSpan& sp : spans) {
+    std::vector<Finding>& from = shards[sp.shard].findings;
+    for (size_t k = sp.begin; k < sp.end; ++k) report.findings.push_back(std::move(from[k]));
+  }
   vm::applyExemptions(policy, options.today, report.findings, report.expiredExemptions);
   std::stable_sort(report.findings.begin(), report.findings.end(), findingLess);
-  report.steps = st.steps;
   return report;
 }
 

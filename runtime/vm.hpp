@@ -47,6 +47,11 @@ struct EvalOptions {
   ReachHook reach;
   std::vector<HostFn> hostFunctions;  // by CheckOptions::hostFunctions index
   int64_t today = 0;                  // days since epoch, for exemption expiry
+  // Threads that evaluate rules at once (1: the calling thread only). The
+  // report is the same for any count. Above 1, the reach hook and host
+  // functions are called from several threads, and each thread keeps within
+  // the limits (their sum is checked at the end).
+  uint32_t threads = 1;
 };
 
 enum class EvalErrorCode { StepLimit, Deadline, Cancelled, FindingLimit, MemoryLimit, Runtime };

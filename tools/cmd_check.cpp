@@ -1,6 +1,8 @@
 // `ward check`: evaluate policies (and the standard library) over fact inputs.
+#include <algorithm>
 #include <chrono>
 #include <map>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 
@@ -13,6 +15,10 @@ namespace ward::cli {
 
 namespace {
 
+// One evaluation thread per core, at most 8 (beyond that the rules of the
+// standard library no longer divide usefully).
+uint32_t defaultJobs() { return std::clamp(std::thread::hardware_concurrency(), 1u, 8u); }
+
 struct CheckArgs {
   std::vector<std::string> policies;
   std::vector<std::string> facts;
@@ -20,6 +26,7 @@ struct CheckArgs {
   ReportFormat format = ReportFormat::Text;
   Level failOn = Level::Deny;
   bool verbose = false;
+  uint32_t jobs = defaultJobs();
 };
 
 int64_t today() {
@@ -53,6 +60,7 @@ int runCheck(const CheckArgs& args, const Common& common) {
   EvalOptions opts;
   opts.today = today();
   opts.reach = net::reachHookFor(*facts);
+  opts.threads = args.jobs;
   auto report = evaluate(*compiled->policy, *facts, opts);
   if (!report) {
     fprintf(stderr, "error: %s\n", report.error().message.c_str());
@@ -103,6 +111,10 @@ Runner addCheck(CLI::App& app, Common& common) {
          "lowest level that makes the exit code 1 (default deny)")
       ->check(CLI::IsMember({"advisory", "warn", "deny"}));
   app.add_flag("--verbose,-v", args->verbose, "show bindings and failed sub-expressions");
+  app.add_option("--jobs,-j", args->jobs,
+                 "threads that evaluate rules at once (default: one per core, at most 8); the report is the same "
+                 "for any number")
+      ->check(CLI::Range(1, 256));
   return [args, &common] { return runCheck(*args, common); };
 }
 
