@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Builds ward-unit with ThreadSanitizer in its own build folder and runs the
-# embedding API's tests (the 4-thread evaluation among them) under it.
+# embedding API's tests (the 4-thread evaluation among them) and the
+# parallel evaluation tests under it.
 # Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 dir="${WARD_TSAN_DIR:-/tmp/build-tsan}"
+# A folder configured for another checkout would test that checkout's code.
+if [ -f "$dir/meson-info/meson-info.json" ] &&
+   ! grep -q "\"source\": \"$(pwd)\"" "$dir/meson-info/meson-info.json"; then
+  rm -rf "$dir"
+fi
 if [ ! -f "$dir/build.ninja" ]; then
   meson setup "$dir" --buildtype=debug -Db_sanitize=thread -Db_lundef=false >"$dir.setup.log" 2>&1 ||
     { tail -n 30 "$dir.setup.log"; echo "0 passed, 1 failed"; exit 1; }
@@ -13,7 +19,7 @@ ninja -C "$dir" -j2 tests/ward-unit >"$dir.log" 2>&1 ||
   { tail -n 40 "$dir.log"; echo "0 passed, 1 failed"; exit 1; }
 log=$(mktemp /tmp/ward-tsan.XXXXXX)
 trap 'rm -f "$log"' EXIT
-TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "$dir/tests/ward-unit" -ts=api >"$log" 2>&1
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "$dir/tests/ward-unit" -ts=api,parallel >"$log" 2>&1
 status=$?
 cat "$log"
 line=$(grep -E '^\[doctest\] test cases:' "$log" | tail -n 1)
