@@ -80,6 +80,12 @@ def main():
     if w5:
         w(f"| W5 `ward check` cold start | M | {w5['w5_s'] * 1e3:.0f} ms ({w5['tool']}) | | | <= 150 ms | {verdict(w5['w5_s'] <= 0.150)} |")
     for s in sizes:
+        q = ward[s].get("w5warm")
+        if q:
+            w(f"| W5 warm query (embedding API) | {s} | {q['query_s'] * 1e6:.1f} us prepared, "
+              f"{q['prepare_query_s'] * 1e6:.1f} us prepare + run ({'agrees' if q['agrees'] else '**DISAGREES**'} "
+              f"with the VM) | | | | |")
+    for s in sizes:
         r6 = ward[s]["w6"]
         w(f"| W6 ReachEngine::trace | {s} | {r6['traces_per_s']:.0f} traces/s ({r6['queries']} queries, {r6['errors']} errors) | | | | |")
 

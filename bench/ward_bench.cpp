@@ -389,6 +389,29 @@ constexpr const char* kOneOpenGroup = R"({"SecurityGroups":[{"GroupId":"sg-00000
  "Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}],"IpPermissionsEgress":[]}]})";
 constexpr const char* kOneGroupId = "sg-0000000000000001";
 
+// The SSH rule's question as a `ward eval` query through the embedding API
+// (W5 warm): one finding of the rule per matching ingress rule.
+constexpr const char* kSshQuery =
+    "count(r in sg_rules where not r.egress and r.cidr != null and open_to_world(r.cidr) and tcp 22 within "
+    "r.traffic and r.group != null)";
+
+size_t sshFindingCount(const Report& r) {
+  return static_cast<size_t>(
+      std::count_if(r.findings.begin(), r.findings.end(), [](const Finding& f) { return f.ruleId == kRuleSsh; }));
+}
+
+// The query's answer over the snapshot, loaded through the API.
+std::string apiQueryAnswer(const std::string& accounts) {
+  api::Engine engine;
+  auto policies = engine.compile();
+  if (!policies) die("the standard library does not compile: " + policies.error().rendered);
+  auto facts = engine.factsFromPaths({accounts});
+  if (!facts) die("facts do not load: " + facts.error().rendered);
+  auto r = engine.query(*policies, *facts, kSshQuery);
+  if (!r) die("the query fails: " + r.error().rendered);
+  return r->text;
+}
+
 // A RuleChecker of the SSH rule over `json`, through the embedding API as a
 // host would make it, and the group resolved once.
 std::pair<api::RuleChecker, api::Resource> sshChecker(const api::Engine& engine, const api::PolicySet& policies,
@@ -448,10 +471,14 @@ int run(const Options& o) {
   }
   if (o.only == "check") {
     Report r = evaluateOrDie(all, *fb, eo);
+    const std::string answer = apiQueryAnswer(accounts);
+    const bool queryOk = answer == std::to_string(sshFindingCount(r));
+    std::printf("%s api-query %s: %s, the VM found %zu findings\n", queryOk ? "PASS" : "FAIL", kRuleSsh,
+                answer.c_str(), sshFindingCount(r));
     HandResult hr;
     handLoop(*fb, hids, hr);
     int bad = compare("ward-vm", vmAnswers(r), want, true) + compare("hand-loop", handAnswers(*fb, hr), want, true);
-    return bad == 0 ? 0 : 1;
+    return bad == 0 && queryOk ? 0 : 1;
   }
 
   // W1: load and the simdjson floor.
@@ -506,6 +533,29 @@ int run(const Options& o) {
   const double nsPerCall = tBatch * 1e9 / w4Batch;
   const double allocsPerCall = double(w4Allocs) / (double(w4Batch) * w4Batches);
 
+  // W5 warm: a `ward eval`-style query through the embedding API over facts
+  // already loaded: prepared once and run (the host's steady state), and
+  // prepared and run per call. Its answer must match the VM's SSH findings.
+  auto apiFacts = apiEngine.factsFromPaths({accounts});
+  if (!apiFacts) die("W5: facts do not load: " + apiFacts.error().rendered);
+  auto prepared = apiEngine.prepareQuery(*policies, kSshQuery);
+  if (!prepared) die("W5: query does not compile: " + prepared.error().rendered);
+  const size_t sshFindings = sshFindingCount(rep);
+  std::string queryAnswer;
+  const double tQuery = timeMedian(o.runs * 4, [&] {
+    auto r = apiEngine.query(*prepared, *apiFacts);
+    if (!r) die("W5: query fails: " + r.error().rendered);
+    queryAnswer = r->text;
+  });
+  const double tPrepareQuery = timeMedian(o.runs * 4, [&] {
+    auto r = apiEngine.query(*policies, *apiFacts, kSshQuery);
+    if (!r) die("W5: query fails: " + r.error().rendered);
+  });
+  const bool queryAgrees = queryAnswer == std::to_string(sshFindings);
+  if (!queryAgrees)
+    std::fprintf(stderr, "W5: the query says %s, the VM found %zu SSH findings\n", queryAnswer.c_str(),
+                 sshFindings);
+
   // W6: reach traces from every instance to the internet on tcp 443, and to
   // the next instance on tcp 22.
   net::ReachEngine engine(*fb);
@@ -534,6 +584,8 @@ int run(const Options& o) {
   std::printf("| W3 three rules | %s | %.1f us | hand loop %.1f us | ratio %.1fx | hand agree %s |\n", label.c_str(),
               tEval3 * 1e6, tHand * 1e6, tEval3 / tHand, agreeHand ? "yes" : "NO");
   std::printf("| W4 one rule, one resource | %.0f ns/call | %.2f allocations/call |\n", nsPerCall, allocsPerCall);
+  std::printf("| W5 warm query | %s | %.1f us prepared | %.1f us prepare + run | agree %s |\n", label.c_str(),
+              tQuery * 1e6, tPrepareQuery * 1e6, queryAgrees ? "yes" : "NO");
   std::printf("| W6 reach | %s | %.0f traces/s (%zu queries, %llu errors) |\n", label.c_str(), qps, queries.size(),
               (unsigned long long)traceErrors / (unsigned long long)o.runs);
 
@@ -548,13 +600,15 @@ int run(const Options& o) {
         "\"three_s\":{:.7f},\"three_candidates\":{},\"hand_s\":{:.7f},\"three_over_hand\":{:.3f},"
         "\"vm_agrees\":{},\"hand_agrees\":{}}},\n"
         "\"w4\":{{\"ns_per_call\":{:.1f},\"allocs_per_call\":{:.3f}}},\n"
+        "\"w5warm\":{{\"query_s\":{:.7f},\"prepare_query_s\":{:.7f},\"agrees\":{}}},\n"
         "\"w6\":{{\"queries\":{},\"traces_per_s\":{:.1f},\"errors\":{}}}}}\n",
         label, bytes, files.size(), facts, o.runs, tLoad, mb / tLoad, tSimd, mb / tSimd, tSimd / tLoad, rssRatio,
         tCompile, nRules, tCompile * 1e6 / double(nRules), tEvalAll, candAll, tEvalAll * 1e9 / double(candAll),
         rep.findings.size(), tEval3, cand3, tHand, tEval3 / tHand, agreeVm ? "true" : "false",
-        agreeHand ? "true" : "false", nsPerCall, allocsPerCall, queries.size(), qps, traceErrors / o.runs);
+        agreeHand ? "true" : "false", nsPerCall, allocsPerCall, tQuery, tPrepareQuery, queryAgrees ? "true" : "false",
+        queries.size(), qps, traceErrors / o.runs);
   }
-  return agreeVm && agreeHand ? 0 : 1;
+  return agreeVm && agreeHand && queryAgrees ? 0 : 1;
 }
 
 }  // namespace

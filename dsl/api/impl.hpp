@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,16 @@ struct PolicySet::Impl {
   std::vector<HostEntry> hosts;
   std::vector<Message> warnings;
   std::vector<RuleMeta> rules;
+  // Queries add their text to compilation.sources (so that their diagnostics
+  // and positions resolve like the policies'): one query compiles at a time.
+  mutable std::mutex queryMutex;
+};
+
+struct Query::Impl {
+  std::shared_ptr<const PolicySet::Impl> policies;  // keeps the program alive
+  std::shared_ptr<const CompiledExpr> compiled;
+  std::string text;
+  std::string type;
 };
 
 struct FactSet::Impl {

@@ -237,6 +237,29 @@ private:
   std::unique_ptr<Impl> impl_;
 };
 
+// The value of one expression, as `ward eval` prints it.
+struct QueryResult {
+  std::string text;  // "[subnet-1, subnet-3]"
+  std::string json;  // "[{\"kind\":\"subnet\",\"id\":\"subnet-1\"}, ...]"
+  std::string type;  // "list<subnet>"
+};
+
+// An expression compiled once (Engine::prepareQuery) with a policy set's lets
+// and defs in scope, to evaluate over any fact set made with the same schema.
+// Immutable: copy it and run it from any number of threads at once.
+class WARD_API Query {
+public:
+  const std::string& text() const;
+  const std::string& type() const;  // its static type, "int"
+
+  struct Impl;
+  explicit Query(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  const std::shared_ptr<const Impl>& impl() const { return impl_; }
+
+private:
+  std::shared_ptr<const Impl> impl_;
+};
+
 // Builds a fact base from code. Each setter is checked when finish() loads
 // the facts, against the engine's schema.
 class WARD_API FactBuilder {
@@ -314,6 +337,17 @@ public:
   Expected<RuleChecker> ruleChecker(const PolicySet& policies, const FactSet& facts, std::string_view ruleId) const;
   Expected<RuleChecker> ruleChecker(const PolicySet& policies, const FactSet& facts, std::string_view ruleId,
                                     const Limits& limits) const;
+
+  // Compiles an expression (`count(s in subnets where s.private)`) against
+  // the policies' lets and defs; Policy with file:line:col diagnostics when it
+  // does not parse or check. Thread-safe for a shared PolicySet.
+  Expected<Query> prepareQuery(const PolicySet& policies, std::string_view expr) const;
+  // Evaluates a prepared query under the engine's limits (or `limits`).
+  // Thread-safe like evaluate().
+  Expected<QueryResult> query(const Query& query, const FactSet& facts) const;
+  Expected<QueryResult> query(const Query& query, const FactSet& facts, const Limits& limits) const;
+  // prepareQuery, then query.
+  Expected<QueryResult> query(const PolicySet& policies, const FactSet& facts, std::string_view expr) const;
 
   struct Impl;
 

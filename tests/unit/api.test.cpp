@@ -150,6 +150,60 @@ TEST_CASE("one policy set evaluated from 4 threads on different fact bases match
   for (int t = 0; t < 4; ++t) CHECK(parallel[t] == sequential[t]);
 }
 
+TEST_CASE("queries: an expression compiled once with the policies' lets, run over fact sets") {
+  Engine e = testEngine();
+  REQUIRE(e.addPolicySource("lets.ward", "package q\nlet ssh = tcp 22\ndef opens(r: sg_rule) = ssh within r.traffic\n"));
+  PolicySet p = compiled(e);
+  FactSet six = facts(e, estate(6)), nine = facts(e, estate(9));
+
+  auto q = e.prepareQuery(p, "[r.group.id for r in sg_rules where opens(r)]");
+  REQUIRE_MESSAGE(q, (q ? "" : q.error().rendered));
+  CHECK(q->type() == "list<string>");
+  CHECK(q->text() == "[r.group.id for r in sg_rules where opens(r)]");
+  auto a = e.query(*q, six);
+  REQUIRE(a);
+  CHECK(a->text == "[sg-0, sg-3]");
+  CHECK(a->json == "[\"sg-0\",\"sg-3\"]");
+  CHECK(a->type == "list<string>");
+  auto b = e.query(*q, nine);
+  REQUIRE(b);
+  CHECK(b->text == "[sg-0, sg-3, sg-6]");
+  auto n = e.query(p, nine, "count(g in security_groups where g.group_name == \"open\")");
+  REQUIRE(n);
+  CHECK(n->text == "4");
+  CHECK(n->type == "int");
+
+  // Errors point into the query's text with a caret, like policy errors.
+  auto bad = e.prepareQuery(p, "count(g in security_groups where g.group_nme == \"x\")");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == ErrorCode::Policy);
+  CHECK(bad.error().rendered.find("<query>:1:") != std::string::npos);
+  CHECK(bad.error().rendered.find("group_name") != std::string::npos);  // did you mean
+  auto syntax = e.prepareQuery(p, "count(g in ");
+  REQUIRE_FALSE(syntax);
+  CHECK(syntax.error().code == ErrorCode::Policy);
+
+  // Evaluation limits apply to each run.
+  Limits tight;
+  tight.maxSteps = 3;
+  auto limited = e.query(*q, nine, tight);
+  REQUIRE_FALSE(limited);
+  CHECK(limited.error().code == ErrorCode::StepLimit);
+
+  // Preparing and running from several threads at once over one policy set.
+  std::vector<std::string> got(4);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        auto r = e.query(p, t % 2 ? nine : six, "len([g for g in security_groups])");
+        got[t] = r ? r->text : r.error().rendered;
+      }
+    });
+  for (auto& t : threads) t.join();
+  CHECK(got == std::vector<std::string>{"6", "9", "6", "9"});
+}
+
 TEST_CASE("policy limits fail closed with their typed error") {
   using clock = std::chrono::steady_clock;
   auto start = clock::now();
