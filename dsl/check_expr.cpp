@@ -270,7 +270,6 @@ Type Checker::member(Expr& e) {
     // typed when every kind that has it agrees.
     std::optional<Type> found;
     bool agree = true;
-    std::vector<std::string> all;
     for (size_t k = 0; k < schema.kindCount(); ++k) {
       const KindDef& kind = schema.kind(static_cast<KindId>(k));
       if (auto id = kind.find(attr)) {
@@ -278,9 +277,13 @@ Type Checker::member(Expr& e) {
         if (!found) found = t;
         else if (!(*found == t)) agree = false;
       }
-      for (const std::string& a : kind.attrNames()) all.push_back(a);
     }
     if (!found) {
+      // Optimization: the did-you-mean candidates are gathered only on the
+      // error path; a successful lookup builds no strings.
+      std::vector<std::string> all;
+      for (size_t k = 0; k < schema.kindCount(); ++k)
+        for (const AttrDef& a : schema.kind(static_cast<KindId>(k)).attrs) all.push_back(a.name);
       std::sort(all.begin(), all.end());
       all.erase(std::unique(all.begin(), all.end()), all.end());
       report(error(at, fmt::format("no kind of fact has an attribute '{}'", attr), didYouMean(attr, all)));
