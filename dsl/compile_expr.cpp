@@ -19,6 +19,10 @@ using ast::ExprKind;
 
 Emitter::Emitter(std::string name, const SourceMap* sources) : sources_(sources) {
   chunk_.name = std::move(name);
+  // Optimization: room for a typical chunk up front instead of growing the
+  // vectors one doubling at a time.
+  chunk_.code.reserve(64);
+  chunk_.lines.reserve(16);
 }
 
 void Emitter::account(Op op, uint32_t a) {

@@ -115,7 +115,13 @@ public:
   void fail(Span span, std::string message);
 
 private:
-  std::unordered_map<std::string, uint32_t> strIndex_;
+  // Hashes std::string and std::string_view alike, so a lookup by view
+  // builds no string.
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> strIndex_;
   std::vector<LetState> letState_;
 
   void name(const ast::Expr& e);

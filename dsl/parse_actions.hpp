@@ -151,6 +151,7 @@ inline ExprPtr pop(ParseState& st) {
 
 inline std::vector<ExprPtr> popTo(ParseState& st, size_t mark) {
   std::vector<ExprPtr> out;
+  out.reserve(st.exprs.size() - mark);
   for (size_t i = mark; i < st.exprs.size(); ++i) out.push_back(std::move(st.exprs[i]));
   st.exprs.resize(mark);
   return out;
@@ -544,6 +545,7 @@ struct binary_action {
     ExprPtr lhs = pop(st);
     auto e = node(ExprKind::Binary, Span::merge(lhs->span, rhs->span));
     e->binaryOp = Op;
+    e->args.reserve(2);
     e->args.push_back(std::move(lhs));
     e->args.push_back(std::move(rhs));
     st.exprs.push_back(std::move(e));
