@@ -27,6 +27,16 @@ LineCol SourceFile::lineCol(uint32_t offset) const {
   return LineCol{line, offset - lineStarts_[line - 1] + 1};
 }
 
+LineCol SourceFile::lineCol(uint32_t offset, uint32_t& hint) const {
+  if (offset > text_.size()) offset = static_cast<uint32_t>(text_.size());
+  if (hint >= 1 && hint <= lineStarts_.size() && lineStarts_[hint - 1] <= offset &&
+      (hint == lineStarts_.size() || offset < lineStarts_[hint]))
+    return LineCol{hint, offset - lineStarts_[hint - 1] + 1};
+  LineCol lc = lineCol(offset);
+  hint = lc.line;
+  return lc;
+}
+
 std::string_view SourceFile::lineText(uint32_t line) const {
   if (line == 0 || line > lineStarts_.size()) return {};
   uint32_t b = lineStarts_[line - 1];

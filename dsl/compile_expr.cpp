@@ -81,7 +81,7 @@ void Emitter::position(Span span) {
     chunk_.file = file_->name();
   }
   if (!file_ || span.file != fileId_) return;
-  LineCol lc = file_->lineCol(span.begin);
+  LineCol lc = file_->lineCol(span.begin, lineHint_);
   auto& lines = chunk_.lines;
   if (!lines.empty() && lines.back().line == lc.line && lines.back().col == lc.col) return;
   if (!lines.empty() && lines.back().offset == here()) lines.pop_back();
