@@ -248,7 +248,8 @@ Type Checker::member(Expr& e) {
   Expr& recv = *e.args[0];
   Type r = expr(recv);
   const std::string& attr = e.text;
-  Span at = tailToken(e.span, attr);
+  // Where errors point: at `privat` rather than `s.privat` (errors only).
+  auto at = [&] { return tailToken(e.span, attr); };
   e.kind_ = kNoKind;
   e.attr = kNoAttr;
   if (r.base == BaseType::Unknown) return Type{};
@@ -257,7 +258,7 @@ Type Checker::member(Expr& e) {
     e.kind_ = r.kind;
     auto id = kind.find(attr);
     if (!id) {
-      report(error(at, fmt::format("{} has no attribute '{}'", kind.name, attr), didYouMean(attr, kind.attrNames())));
+      report(error(at(), fmt::format("{} has no attribute '{}'", kind.name, attr), didYouMean(attr, kind.attrNames())));
       return Type{};
     }
     e.attr = *id;
@@ -286,7 +287,7 @@ Type Checker::member(Expr& e) {
         for (const AttrDef& a : schema.kind(static_cast<KindId>(k)).attrs) all.push_back(a.name);
       std::sort(all.begin(), all.end());
       all.erase(std::unique(all.begin(), all.end()), all.end());
-      report(error(at, fmt::format("no kind of fact has an attribute '{}'", attr), didYouMean(attr, all)));
+      report(error(at(), fmt::format("no kind of fact has an attribute '{}'", attr), didYouMean(attr, all)));
       return Type{};
     }
     return agree ? found->orNull() : Type::of(BaseType::Any);
@@ -299,7 +300,7 @@ Type Checker::member(Expr& e) {
                                      recvText, attr, recvText, attr),
                          Span{}});
   }
-  report(error(at, fmt::format("{} has no attribute '{}'", typeName(r), attr), std::move(notes)));
+  report(error(at(), fmt::format("{} has no attribute '{}'", typeName(r), attr), std::move(notes)));
   return Type{};
 }
 

@@ -55,7 +55,7 @@ struct StringFrame {
 // A single-use part of a statement (a rule clause, an exemption's `until`)
 // and where it first appeared. The part names are static strings.
 struct SeenPart {
-  const char* part = nullptr;
+  std::string_view part;
   Span span;
 };
 

@@ -11,7 +11,7 @@ namespace ward::parsing {
 // error points at the second one, with a note at the first.
 // Optimization: `message` builds the error text only when there is an error.
 template <typename In, typename Message>
-void once(const In& in, ParseState& st, const char* part, Message&& message) {
+void once(const In& in, ParseState& st, std::string_view part, Message&& message) {
   Span here = tokenSpan(in, st);
   if (const Span* first = st.seenSpan(part))
     reject(here, message(), in.end(), {Note{"the first '" + std::string(part) + "' is here", *first}});
