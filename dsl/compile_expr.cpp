@@ -22,7 +22,6 @@ Emitter::Emitter(std::string name, const SourceMap* sources) : sources_(sources)
   // Optimization: room for a typical chunk up front instead of growing the
   // vectors one doubling at a time.
   chunk_.code.reserve(64);
-  chunk_.lines.reserve(16);
 }
 
 void Emitter::account(Op op, uint32_t a) {
@@ -85,6 +84,7 @@ void Emitter::position(Span span) {
   auto& lines = chunk_.lines;
   if (!lines.empty() && lines.back().line == lc.line && lines.back().col == lc.col) return;
   if (!lines.empty() && lines.back().offset == here()) lines.pop_back();
+  if (lines.capacity() == 0) lines.reserve(16);  // only chunks that record a position
   lines.push_back(LineInfo{here(), lc.line, lc.col});
 }
 
