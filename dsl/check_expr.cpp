@@ -244,6 +244,24 @@ Type Checker::name(Expr& e) {
   return Type{};
 }
 
+const Checker::DynamicAttr& Checker::dynamicAttr(const std::string& attr) {
+  if (auto it = dynamicAttrs_.find(attr); it != dynamicAttrs_.end()) return it->second;
+  std::optional<Type> found;
+  bool agree = true;
+  for (size_t k = 0; k < schema.kindCount(); ++k) {
+    const KindDef& kind = schema.kind(static_cast<KindId>(k));
+    if (auto id = kind.find(attr)) {
+      const Type& t = kind.attrs[*id].type;
+      if (!found) found = t;
+      else if (!(*found == t)) agree = false;
+    }
+  }
+  DynamicAttr d;
+  d.found = found.has_value();
+  if (found) d.type = agree ? found->orNull() : Type::of(BaseType::Any);
+  return dynamicAttrs_.emplace(attr, d).first->second;
+}
+
 Type Checker::member(Expr& e) {
   Expr& recv = *e.args[0];
   Type r = expr(recv);
@@ -269,17 +287,8 @@ Type Checker::member(Expr& e) {
   if (r.base == BaseType::Any || r.base == BaseType::Entity) {
     // The kind is only known at run time: accept an attribute some kind has,
     // typed when every kind that has it agrees.
-    std::optional<Type> found;
-    bool agree = true;
-    for (size_t k = 0; k < schema.kindCount(); ++k) {
-      const KindDef& kind = schema.kind(static_cast<KindId>(k));
-      if (auto id = kind.find(attr)) {
-        const Type& t = kind.attrs[*id].type;
-        if (!found) found = t;
-        else if (!(*found == t)) agree = false;
-      }
-    }
-    if (!found) {
+    const DynamicAttr& dyn = dynamicAttr(attr);
+    if (!dyn.found) {
       // Optimization: the did-you-mean candidates are gathered only on the
       // error path; a successful lookup builds no strings.
       std::vector<std::string> all;
@@ -290,7 +299,7 @@ Type Checker::member(Expr& e) {
       report(error(at(), fmt::format("no kind of fact has an attribute '{}'", attr), didYouMean(attr, all)));
       return Type{};
     }
-    return agree ? found->orNull() : Type::of(BaseType::Any);
+    return dyn.type;
   }
   std::vector<Note> notes;
   if (r.base == BaseType::List) {
