@@ -200,10 +200,18 @@ std::vector<ExplainOperand> compileOperands(Compiler& c, const Expr& e, const Ex
   operandsOf(e, exprs);
   if (exprs.empty()) exprs.push_back(&e);
   std::vector<ExplainOperand> out;
+  out.reserve(exprs.size());
   for (const Expr* x : exprs) {
     std::string text = c.textOf(*x);
-    if (x == self) out.push_back(ExplainOperand{text, Chunk{}});
-    else out.push_back(ExplainOperand{text, c.chunkFor(*x, "operand " + text + " of " + ruleId)});
+    if (x == self) {
+      out.push_back(ExplainOperand{std::move(text), Chunk{}});
+      continue;
+    }
+    std::string name;
+    name.reserve(text.size() + ruleId.size() + 12);
+    name.append("operand ").append(text).append(" of ").append(ruleId);
+    Chunk chunk = c.chunkFor(*x, std::move(name));
+    out.push_back(ExplainOperand{std::move(text), std::move(chunk)});
   }
   return out;
 }
