@@ -37,6 +37,10 @@ public:
   const std::string& name() const { return name_; }
   const std::string& text() const { return text_; }
   LineCol lineCol(uint32_t offset) const;
+  // The same, trying line `hint` (1-based) first and leaving the answer's
+  // line there: a caller that asks about nearby offsets, as the compiler
+  // does for each instruction, mostly skips the binary search.
+  LineCol lineCol(uint32_t offset, uint32_t& hint) const;
   // The text of 1-based line `line`, without its newline.
   std::string_view lineText(uint32_t line) const;
 

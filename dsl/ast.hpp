@@ -94,6 +94,12 @@ struct Expr {
   AttrId attr = kNoAttr;   // Member: attribute id in the receiver's kind
   int32_t callee = -1;     // Call: index of the def (>= 0) in Program::defs, or -1 for a builtin
   uint16_t builtin = 0;    // Call: builtin id when callee == -1 (see dsl/builtins)
+
+  // Optimization: nodes come from a free list of node-sized slots
+  // (dsl/ast_pool.cpp). A module has thousands of them, and malloc's slow
+  // path for objects of this size was a tenth of compiling the stdlib.
+  static void* operator new(size_t size);
+  static void operator delete(void* p, size_t size) noexcept;
 };
 
 using ward::Level;

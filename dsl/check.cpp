@@ -195,20 +195,22 @@ private:
   // Every let and def gets a global index; a package is one namespace shared
   // by all its modules, so two files of one package see each other's names.
   void collectGlobals() {
-    std::map<std::pair<const Namespace*, std::string>, Span> firstSeen;
     for (auto& m : modules_) {
       Namespace*& ns = packages_[m->package];
       if (!ns) {
         c_.namespaces.push_back(Namespace{m->package, {}});
         ns = &c_.namespaces.back();
       }
+      // The namespace keeps the first definition of each name; a later one
+      // is reported at its own name, with a note at the first.
       auto add = [&](const std::string& name, Span at, GlobalName g) {
-        auto [it, fresh] = firstSeen.emplace(std::make_pair(ns, name), at);
+        auto [it, fresh] = ns->names.emplace(name, g);
         if (!fresh) {
-          c_.report(error(at, fmt::format("duplicate definition of '{}'", name), {Note{"first defined here", it->second}}));
+          GlobalName first = it->second;
+          Span firstAt = first.isDef ? c_.defs[first.index].def->nameSpan : c_.lets[first.index].let->nameSpan;
+          c_.report(error(at, fmt::format("duplicate definition of '{}'", name), {Note{"first defined here", firstAt}}));
           return false;
         }
-        ns->names.emplace(name, g);
         return true;
       };
       for (ast::Let& l : m->lets) {

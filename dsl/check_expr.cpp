@@ -244,11 +244,30 @@ Type Checker::name(Expr& e) {
   return Type{};
 }
 
+const Checker::DynamicAttr& Checker::dynamicAttr(const std::string& attr) {
+  if (auto it = dynamicAttrs_.find(attr); it != dynamicAttrs_.end()) return it->second;
+  std::optional<Type> found;
+  bool agree = true;
+  for (size_t k = 0; k < schema.kindCount(); ++k) {
+    const KindDef& kind = schema.kind(static_cast<KindId>(k));
+    if (auto id = kind.find(attr)) {
+      const Type& t = kind.attrs[*id].type;
+      if (!found) found = t;
+      else if (!(*found == t)) agree = false;
+    }
+  }
+  DynamicAttr d;
+  d.found = found.has_value();
+  if (found) d.type = agree ? found->orNull() : Type::of(BaseType::Any);
+  return dynamicAttrs_.emplace(attr, d).first->second;
+}
+
 Type Checker::member(Expr& e) {
   Expr& recv = *e.args[0];
   Type r = expr(recv);
   const std::string& attr = e.text;
-  Span at = tailToken(e.span, attr);
+  // Where errors point: at `privat` rather than `s.privat` (errors only).
+  auto at = [&] { return tailToken(e.span, attr); };
   e.kind_ = kNoKind;
   e.attr = kNoAttr;
   if (r.base == BaseType::Unknown) return Type{};
@@ -257,7 +276,7 @@ Type Checker::member(Expr& e) {
     e.kind_ = r.kind;
     auto id = kind.find(attr);
     if (!id) {
-      report(error(at, fmt::format("{} has no attribute '{}'", kind.name, attr), didYouMean(attr, kind.attrNames())));
+      report(error(at(), fmt::format("{} has no attribute '{}'", kind.name, attr), didYouMean(attr, kind.attrNames())));
       return Type{};
     }
     e.attr = *id;
@@ -268,25 +287,19 @@ Type Checker::member(Expr& e) {
   if (r.base == BaseType::Any || r.base == BaseType::Entity) {
     // The kind is only known at run time: accept an attribute some kind has,
     // typed when every kind that has it agrees.
-    std::optional<Type> found;
-    bool agree = true;
-    std::vector<std::string> all;
-    for (size_t k = 0; k < schema.kindCount(); ++k) {
-      const KindDef& kind = schema.kind(static_cast<KindId>(k));
-      if (auto id = kind.find(attr)) {
-        const Type& t = kind.attrs[*id].type;
-        if (!found) found = t;
-        else if (!(*found == t)) agree = false;
-      }
-      for (const std::string& a : kind.attrNames()) all.push_back(a);
-    }
-    if (!found) {
+    const DynamicAttr& dyn = dynamicAttr(attr);
+    if (!dyn.found) {
+      // Optimization: the did-you-mean candidates are gathered only on the
+      // error path; a successful lookup builds no strings.
+      std::vector<std::string> all;
+      for (size_t k = 0; k < schema.kindCount(); ++k)
+        for (const AttrDef& a : schema.kind(static_cast<KindId>(k)).attrs) all.push_back(a.name);
       std::sort(all.begin(), all.end());
       all.erase(std::unique(all.begin(), all.end()), all.end());
-      report(error(at, fmt::format("no kind of fact has an attribute '{}'", attr), didYouMean(attr, all)));
+      report(error(at(), fmt::format("no kind of fact has an attribute '{}'", attr), didYouMean(attr, all)));
       return Type{};
     }
-    return agree ? found->orNull() : Type::of(BaseType::Any);
+    return dyn.type;
   }
   std::vector<Note> notes;
   if (r.base == BaseType::List) {
@@ -296,7 +309,7 @@ Type Checker::member(Expr& e) {
                                      recvText, attr, recvText, attr),
                          Span{}});
   }
-  report(error(at, fmt::format("{} has no attribute '{}'", typeName(r), attr), std::move(notes)));
+  report(error(at(), fmt::format("{} has no attribute '{}'", typeName(r), attr), std::move(notes)));
   return Type{};
 }
 

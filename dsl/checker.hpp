@@ -153,6 +153,21 @@ public:
 private:
   std::set<std::tuple<uint32_t, uint32_t, uint32_t>> reportedSpans_;
 
+  // What an attribute means on a receiver whose kind is known only at run
+  // time: whether some kind has it and its type, or Any when kinds disagree.
+  // Optimization: worked out once per name, not by a search of every kind
+  // at each use.
+  struct DynamicAttr {
+    bool found = false;
+    Type type;
+  };
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, DynamicAttr, StringHash, std::equal_to<>> dynamicAttrs_;
+  const DynamicAttr& dynamicAttr(const std::string& attr);
+
   Type exprImpl(ast::Expr& e);
   Type name(ast::Expr& e);
   Type member(ast::Expr& e);

@@ -41,9 +41,11 @@ Compiler::Compiler(const Program* p, const Schema& s, CodeUnit& u)
 }
 
 uint32_t Compiler::str(std::string_view s) {
-  auto [it, inserted] = strIndex_.try_emplace(std::string(s), static_cast<uint32_t>(unit.strings.size()));
-  if (inserted) unit.strings.emplace_back(s);
-  return it->second;
+  if (auto it = strIndex_.find(s); it != strIndex_.end()) return it->second;
+  auto index = static_cast<uint32_t>(unit.strings.size());
+  strIndex_.emplace(std::string(s), index);
+  unit.strings.emplace_back(s);
+  return index;
 }
 
 uint32_t Compiler::attrName(std::string_view name) {
@@ -89,16 +91,21 @@ std::string Compiler::textOf(const Expr& e) const {
   if (!f || e.span.end <= e.span.begin || e.span.end > f->text().size()) return printExpr(e);
   // Source text with each run of whitespace (a line break in a long
   // condition) shown as one space.
+  // Optimization: sized once and copied a run of non-blanks at a time.
+  std::string_view text = std::string_view(f->text()).substr(e.span.begin, e.span.end - e.span.begin);
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
   std::string out;
-  bool space = false;
-  for (char c : std::string_view(f->text()).substr(e.span.begin, e.span.end - e.span.begin)) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = true;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    if (blank(text[i])) {
+      while (i < text.size() && blank(text[i])) ++i;
+      if (i < text.size() && !out.empty()) out += ' ';
       continue;
     }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += c;
+    size_t run = i;
+    while (i < text.size() && !blank(text[i])) ++i;
+    out.append(text.data() + run, i - run);
   }
   return out;
 }
@@ -193,10 +200,18 @@ std::vector<ExplainOperand> compileOperands(Compiler& c, const Expr& e, const Ex
   operandsOf(e, exprs);
   if (exprs.empty()) exprs.push_back(&e);
   std::vector<ExplainOperand> out;
+  out.reserve(exprs.size());
   for (const Expr* x : exprs) {
     std::string text = c.textOf(*x);
-    if (x == self) out.push_back(ExplainOperand{text, Chunk{}});
-    else out.push_back(ExplainOperand{text, c.chunkFor(*x, "operand " + text + " of " + ruleId)});
+    if (x == self) {
+      out.push_back(ExplainOperand{std::move(text), Chunk{}});
+      continue;
+    }
+    std::string name;
+    name.reserve(text.size() + ruleId.size() + 12);
+    name.append("operand ").append(text).append(" of ").append(ruleId);
+    Chunk chunk = c.chunkFor(*x, std::move(name));
+    out.push_back(ExplainOperand{std::move(text), std::move(chunk)});
   }
   return out;
 }
@@ -345,12 +360,16 @@ Result<std::shared_ptr<const CompiledPolicy>> compile(const Program& program) {
   const Schema& schema = program.schema ? *program.schema : Schema::aws();
   compiler::Compiler c(&program, schema, policy->unit);
 
+  policy->rules.reserve(program.rules.size());
   for (const ProgramRule& pr : program.rules) {
     if (!pr.rule) continue;
     policy->rules.push_back(compiler::compileRule(c, pr));
   }
-  std::stable_sort(policy->rules.begin(), policy->rules.end(),
-                   [](const CompiledRule& a, const CompiledRule& b) { return a.meta.id < b.meta.id; });
+  // Optimization: the checker already sorts rules by id, and a stable sort
+  // of sorted input would still move every (large) CompiledRule twice.
+  auto byId = [](const CompiledRule& a, const CompiledRule& b) { return a.meta.id < b.meta.id; };
+  if (!std::is_sorted(policy->rules.begin(), policy->rules.end(), byId))
+    std::stable_sort(policy->rules.begin(), policy->rules.end(), byId);
   for (const CompiledRule& r : policy->rules) {
     policy->maxFrame = std::max(policy->maxFrame, r.frameSize);
     policy->maxStack = std::max(policy->maxStack, r.stackSize);

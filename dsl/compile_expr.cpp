@@ -20,6 +20,9 @@ using ast::ExprKind;
 
 Emitter::Emitter(std::string name, const SourceMap* sources) : sources_(sources) {
   chunk_.name = std::move(name);
+  // Optimization: room for a typical chunk up front instead of growing the
+  // vectors one doubling at a time.
+  chunk_.code.reserve(64);
 }
 
 void Emitter::account(Op op, uint32_t a) {
@@ -78,10 +81,11 @@ void Emitter::position(Span span) {
     chunk_.file = file_->name();
   }
   if (!file_ || span.file != fileId_) return;
-  LineCol lc = file_->lineCol(span.begin);
+  LineCol lc = file_->lineCol(span.begin, lineHint_);
   auto& lines = chunk_.lines;
   if (!lines.empty() && lines.back().line == lc.line && lines.back().col == lc.col) return;
   if (!lines.empty() && lines.back().offset == here()) lines.pop_back();
+  if (lines.capacity() == 0) lines.reserve(16);  // only chunks that record a position
   lines.push_back(LineInfo{here(), lc.line, lc.col});
 }
 

@@ -46,6 +46,7 @@ private:
   const SourceMap* sources_;
   const SourceFile* file_ = nullptr;
   uint32_t fileId_ = 0;
+  uint32_t lineHint_ = 1;  // the line of the last position, for SourceFile::lineCol
   int depth_ = 0;
   int maxDepth_ = 0;
 };
@@ -115,7 +116,13 @@ public:
   void fail(Span span, std::string message);
 
 private:
-  std::unordered_map<std::string, uint32_t> strIndex_;
+  // Hashes std::string and std::string_view alike, so a lookup by view
+  // builds no string.
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> strIndex_;
   std::vector<LetState> letState_;
 
   void name(const ast::Expr& e);

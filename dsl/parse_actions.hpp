@@ -52,6 +52,13 @@ struct StringFrame {
   bool interpolated = false;
 };
 
+// A single-use part of a statement (a rule clause, an exemption's `until`)
+// and where it first appeared. The part names are static strings.
+struct SeenPart {
+  std::string_view part;
+  Span span;
+};
+
 struct ParseState {
   uint32_t file = 0;
   const char* base = nullptr;  // first byte of the source: offsets are pointer differences
@@ -73,7 +80,9 @@ struct ParseState {
 
   // Statements in progress.
   ast::Rule rule;
-  std::map<std::string, Span> seen;  // first span of each single-use clause or exemption part
+  // The first span of each single-use clause or exemption part of the
+  // statement being parsed; a handful at most, so a flat list.
+  std::vector<SeenPart> seen;
   ast::EndpointSentence sentence;
   ast::Let let;
   ast::Def def;
@@ -82,6 +91,16 @@ struct ParseState {
   ast::Exempt exempt;
   ast::TestBlock test;
   ast::Expectation expectation;
+
+  const Span* seenSpan(std::string_view part) const {
+    for (const SeenPart& p : seen)
+      if (part == p.part) return &p.span;
+    return nullptr;
+  }
+  Span requireSpan() const {
+    const Span* s = seenSpan("require");
+    return s ? *s : Span{};
+  }
 
   uint32_t at(const char* p) const { return static_cast<uint32_t>(p - base); }
   Span span(uint32_t begin, uint32_t end) const { return Span{file, begin, end}; }
@@ -132,6 +151,7 @@ inline ExprPtr pop(ParseState& st) {
 
 inline std::vector<ExprPtr> popTo(ParseState& st, size_t mark) {
   std::vector<ExprPtr> out;
+  out.reserve(st.exprs.size() - mark);
   for (size_t i = mark; i < st.exprs.size(); ++i) out.push_back(std::move(st.exprs[i]));
   st.exprs.resize(mark);
   return out;
@@ -525,6 +545,7 @@ struct binary_action {
     ExprPtr lhs = pop(st);
     auto e = node(ExprKind::Binary, Span::merge(lhs->span, rhs->span));
     e->binaryOp = Op;
+    e->args.reserve(2);
     e->args.push_back(std::move(lhs));
     e->args.push_back(std::move(rhs));
     st.exprs.push_back(std::move(e));

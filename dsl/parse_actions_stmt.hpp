@@ -9,16 +9,18 @@ namespace ward::parsing {
 
 // A single-use part (a rule clause, an exemption's `until`) seen twice: the
 // error points at the second one, with a note at the first.
-template <typename In>
-void once(const In& in, ParseState& st, const std::string& part, const std::string& message) {
+// Optimization: `message` builds the error text only when there is an error.
+template <typename In, typename Message>
+void once(const In& in, ParseState& st, std::string_view part, Message&& message) {
   Span here = tokenSpan(in, st);
-  auto [it, fresh] = st.seen.emplace(part, here);
-  if (!fresh) reject(here, message, in.end(), {Note{"the first '" + part + "' is here", it->second}});
+  if (const Span* first = st.seenSpan(part))
+    reject(here, message(), in.end(), {Note{"the first '" + std::string(part) + "' is here", *first}});
+  st.seen.push_back(SeenPart{part, here});
 }
 
 template <typename In>
 void ruleClause(const In& in, ParseState& st, const char* clause) {
-  once(in, st, clause, "duplicate '" + std::string(clause) + "' clause in rule '" + st.rule.name + "'");
+  once(in, st, clause, [&] { return "duplicate '" + std::string(clause) + "' clause in rule '" + st.rule.name + "'"; });
 }
 
 // --- package, import, let ------------------------------------------------------
@@ -353,7 +355,7 @@ struct action<g::rule_stmt> {
       reject(r.nameSpan, "rule '" + r.name + "' has no 'require' clause or endpoint sentence", in.end());
     if (r.require && r.sentence)
       reject(r.sentence->span, "rule '" + r.name + "' has both a 'require' clause and an endpoint sentence", in.end(),
-           {Note{"the 'require' clause is here", st.seen["require"]}});
+           {Note{"the 'require' clause is here", st.requireSpan()}});
     st.module.rules.push_back(std::move(r));
   }
 };
@@ -390,7 +392,7 @@ template <const char* Part>
 struct exempt_part {
   template <typename In>
   static void apply(const In& in, ParseState& st) {
-    once(in, st, Part, "duplicate '" + std::string(Part) + "' in the exemption of '" + st.exempt.rule + "'");
+    once(in, st, Part, [&] { return "duplicate '" + std::string(Part) + "' in the exemption of '" + st.exempt.rule + "'"; });
   }
 };
 // clang-format off

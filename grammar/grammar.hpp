@@ -2,6 +2,11 @@
 // statements and the line-oriented `given` block of policy tests.
 #pragma once
 
+#include <array>
+#include <cstddef>
+#include <cstring>
+#include <string_view>
+
 #include <tao/pegtl.hpp>
 
 namespace ward::grammar {
@@ -22,13 +27,102 @@ using namespace tao::pegtl;
 //   under another name, so that an error or an action can say where it is.
 
 // ---------------------------------------------------------------------------
+// Fast paths
+// ---------------------------------------------------------------------------
+
+// Optimization: a few rules are matched by a hand-written loop instead of
+// PEGTL's rule-per-character machinery. Each such rule derives from the
+// PEGTL expression it stands for, which stays its definition: `analyze<>`
+// and the grammar tests see that expression, and the loop must accept
+// exactly the same text. Only rules without actions or error messages inside
+// them are treated this way, so skipping their sub-rules changes nothing else.
+
+// Bytes of a set, as a 256-entry table built at compile time.
+template <char... Cs>
+struct byte_set {
+  static constexpr bool has(char c) { return kTable[static_cast<unsigned char>(c)]; }
+
+private:
+  static constexpr auto build() {
+    std::array<bool, 256> t{};
+    ((t[static_cast<unsigned char>(Cs)] = true), ...);
+    return t;
+  }
+  static constexpr std::array<bool, 256> kTable = build();
+};
+
+// Rule, tried only when the next byte is in First: every way Rule can match
+// (or raise) starts with one of those bytes, so elsewhere it fails at once.
+template <typename First, typename Rule>
+struct first_byte : Rule {
+  template <apply_mode A, rewind_mode M, template <typename...> class Action, template <typename...> class Control,
+            typename ParseInput, typename... States>
+  [[nodiscard]] static bool match(ParseInput& in, States&&... st) {
+    if (in.empty() || !First::has(in.peek_char())) return false;
+    return Rule::template match<A, M, Action, Control>(in, st...);
+  }
+};
+
+// Rule, tried only when Ahead::test(in) says it may match: Ahead looks at the
+// input without consuming it and must accept everything Rule could match.
+template <typename Ahead, typename Rule>
+struct guarded : Rule {
+  template <apply_mode A, rewind_mode M, template <typename...> class Action, template <typename...> class Control,
+            typename ParseInput, typename... States>
+  [[nodiscard]] static bool match(ParseInput& in, States&&... st) {
+    if (!Ahead::test(in)) return false;
+    return Rule::template match<A, M, Action, Control>(in, st...);
+  }
+};
+
+// The length of the run of identifier characters at the start of [p, end).
+inline size_t wordLength(const char* p, const char* end) {
+  const char* q = p;
+  while (q != end && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '_'))
+    ++q;
+  return static_cast<size_t>(q - p);
+}
+
+// ---------------------------------------------------------------------------
 // Padding
 // ---------------------------------------------------------------------------
 
 // A comment runs to the end of its line; the newline is left to the padding.
-struct comment : seq<one<'#'>, star<not_one<'\n'>>> {};
+struct comment : seq<one<'#'>, star<not_one<'\n'>>> {
+  // Optimization: memchr finds the end of the line.
+  template <apply_mode, rewind_mode, template <typename...> class, template <typename...> class, typename ParseInput,
+            typename... States>
+  [[nodiscard]] static bool match(ParseInput& in, States&&...) {
+    if (in.empty() || in.peek_char() != '#') return false;
+    const void* nl = std::memchr(in.current(), '\n', in.size());
+    in.bump(nl ? static_cast<size_t>(static_cast<const char*>(nl) - in.current()) : in.size());
+    return true;
+  }
+};
 // Padding everywhere except inside a `given` fact.
-struct skip : star<sor<space, comment>> {};
+struct skip : star<sor<space, comment>> {
+  // Optimization: one loop over blanks and comments (every token ends with
+  // this rule, so it runs more often than any other).
+  template <apply_mode, rewind_mode, template <typename...> class, template <typename...> class, typename ParseInput,
+            typename... States>
+  [[nodiscard]] static bool match(ParseInput& in, States&&...) {
+    const char* p = in.current();
+    const char* end = in.end();
+    while (p != end) {
+      char c = *p;
+      if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f') {
+        ++p;
+      } else if (c == '#') {
+        const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+        p = nl ? static_cast<const char*>(nl) : end;
+      } else {
+        break;
+      }
+    }
+    in.bump(static_cast<size_t>(p - in.current()));
+    return true;
+  }
+};
 // Padding inside a `given` fact: a newline ends the fact, so it is not padding.
 struct line_skip : star<sor<blank, one<'\r'>, comment>> {};
 
@@ -64,7 +158,27 @@ struct kw_icmpv6 : TAO_PEGTL_KEYWORD("icmpv6") {};
 struct reserved
   : sor<kw_and, kw_or, kw_not, kw_in, kw_contains, kw_overlaps, kw_within, kw_all, kw_any, kw_none, kw_count,
         kw_for, kw_where, kw_when, kw_require, kw_true, kw_false, kw_null, kw_service, kw_tcp, kw_udp, kw_icmp,
-        kw_icmpv6> {};
+        kw_icmpv6> {
+  // Optimization: every name is tested against this list, so the word is read
+  // once and looked up, rather than tried against 23 keyword rules. A keyword
+  // matches when it is the whole run of identifier characters ahead.
+  template <apply_mode, rewind_mode, template <typename...> class, template <typename...> class, typename ParseInput,
+            typename... States>
+  [[nodiscard]] static bool match(ParseInput& in, States&&...) {
+    static constexpr std::string_view kWords[] = {
+        "and", "or",  "not",   "in",    "contains", "overlaps", "within",  "all", "any", "none", "count", "for",
+        "where", "when", "require", "true", "false", "null", "service", "tcp", "udp", "icmp", "icmpv6"};
+    size_t n = wordLength(in.current(), in.end());
+    if (n < 2 || n > 8) return false;
+    std::string_view word(in.current(), n);
+    for (std::string_view w : kWords)
+      if (w == word) {
+        in.bump(n);
+        return true;
+      }
+    return false;
+  }
+};
 
 // Words that only mean something in one place (statement and clause heads,
 // clause values). They stay usable as names in expressions.
@@ -129,7 +243,21 @@ struct ipv4_raw : seq<ipv4_body, not_at<identifier_other>> {};
 // colon of `all x in db: y` never starts an address. The parser validates the
 // text; this rule only finds where an address must be.
 struct hex_or_dot : sor<xdigit, one<'.'>> {};
-struct ipv6_body : seq<star<hex_or_dot>, one<':'>, star<hex_or_dot>, one<':'>, star<sor<hex_or_dot, one<':'>>>> {};
+// Optimization: names like `default` start with hex digits too; a quick scan
+// for the first colon spares them two attempts at an address.
+struct ipv6_ahead {
+  template <typename ParseInput>
+  static bool test(const ParseInput& in) {
+    const char* p = in.current();
+    const char* end = in.end();
+    while (p != end && ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F') || *p == '.'))
+      ++p;
+    return p != end && *p == ':';
+  }
+};
+struct ipv6_body
+  : guarded<ipv6_ahead,
+            seq<star<hex_or_dot>, one<':'>, star<hex_or_dot>, one<':'>, star<sor<hex_or_dot, one<':'>>>>> {};
 struct cidr6_raw : seq<ipv6_body, one<'/'>, digits, not_at<identifier_other>> {};
 struct ipv6_raw : seq<ipv6_body, not_at<identifier_other>> {};
 // Every literal that starts like a number or an address; order matters.
@@ -154,7 +282,21 @@ struct null_raw : kw_null {};
 struct expr;
 struct string_open : one<'"'> {};
 struct string_close : one<'"'> {};
-struct string_text : plus<not_one<'"', '\\', '{', '}', '\n'>> {};
+struct string_text : plus<not_one<'"', '\\', '{', '}', '\n'>> {
+  // Optimization: message and rationale text is half of the standard library,
+  // so it is scanned with a table, not a rule per character.
+  template <apply_mode, rewind_mode, template <typename...> class, template <typename...> class, typename ParseInput,
+            typename... States>
+  [[nodiscard]] static bool match(ParseInput& in, States&&...) {
+    using stop = byte_set<'"', '\\', '{', '}', '\n'>;
+    const char* p = in.current();
+    const char* end = in.end();
+    while (p != end && !stop::has(*p)) ++p;
+    if (p == in.current()) return false;
+    in.bump(static_cast<size_t>(p - in.current()));
+    return true;
+  }
+};
 struct escape_char : one<'"', '\\', 'n', 't', '{', '}'> {};
 struct string_escape : seq<one<'\\'>, must<escape_char>> {};
 struct interp_open : one<'{'> {};
@@ -319,12 +461,17 @@ template <typename Op>
 struct cmp_rhs : add_expr {};
 template <typename Op>
 struct cmp_tail : seq<Op, must<cmp_rhs<Op>>> {};
+// Optimization: most expressions are followed by no comparison at all; the
+// first byte rules out all eleven operators at once.
+using cmp_first = byte_set<'=', '!', '<', '>', 'n', 'i', 'c', 'o', 'w'>;
 struct cmp_any
-  : sor<cmp_tail<op_eq>, cmp_tail<op_ne>, cmp_tail<op_le>, cmp_tail<op_lt>, cmp_tail<op_ge>, cmp_tail<op_gt>,
-        cmp_tail<op_not_in>, cmp_tail<op_in>, cmp_tail<op_contains>, cmp_tail<op_overlaps>, cmp_tail<op_within>> {};
+  : first_byte<cmp_first,
+               sor<cmp_tail<op_eq>, cmp_tail<op_ne>, cmp_tail<op_le>, cmp_tail<op_lt>, cmp_tail<op_ge>,
+                   cmp_tail<op_gt>, cmp_tail<op_not_in>, cmp_tail<op_in>, cmp_tail<op_contains>,
+                   cmp_tail<op_overlaps>, cmp_tail<op_within>>> {};
 struct cmp_ahead
-  : sor<two<'='>, seq<one<'!'>, one<'='>>, one<'<'>, one<'>'>, seq<kw_not, skip, kw_in>, kw_in, kw_contains,
-        kw_overlaps, kw_within> {};
+  : first_byte<cmp_first, sor<two<'='>, seq<one<'!'>, one<'='>>, one<'<'>, one<'>'>, seq<kw_not, skip, kw_in>, kw_in,
+                              kw_contains, kw_overlaps, kw_within>> {};
 struct chained_comparison : cmp_ahead {};
 struct cmp_expr : seq<add_expr, opt<cmp_any>, opt<at<cmp_ahead>, raise<chained_comparison>>> {};
 
