@@ -13,6 +13,7 @@ struct ward_engine {
   // The C limits' cancel callback, kept here for the std::function to call.
   int (*cancel)(void*) = nullptr;
   void* cancelUser = nullptr;
+  std::string queryJson;  // the last ward_query's answer
 };
 
 struct ward_facts {
@@ -225,6 +226,22 @@ ward_status ward_evaluate(ward_engine* e, const ward_facts* f, ward_report** rep
     auto r = e->engine.evaluate(*e->compiled, f->facts);
     if (!r) return record(e, r.error());
     *report = new ward_report{std::move(*r), std::nullopt, {}};
+    return ok(e);
+  } catch (...) {
+    return record(e, WARD_ERR_OUT_OF_MEMORY, "error: out of memory\n");
+  }
+}
+
+ward_status ward_query(ward_engine* e, const ward_facts* f, const char* expr, const char** json) {
+  if (json) *json = nullptr;
+  if (!e) return WARD_ERR_INVALID_ARGUMENT;
+  if (!f || !expr || !json) return record(e, WARD_ERR_INVALID_ARGUMENT, "error: null facts, expression or result pointer\n");
+  if (!e->compiled) return record(e, WARD_ERR_NOT_COMPILED, "error: no compiled policies (call ward_engine_compile)\n");
+  try {
+    auto r = e->engine.query(*e->compiled, f->facts, expr);
+    if (!r) return record(e, r.error());
+    e->queryJson = std::move(r->json);
+    *json = e->queryJson.c_str();
     return ok(e);
   } catch (...) {
     return record(e, WARD_ERR_OUT_OF_MEMORY, "error: out of memory\n");

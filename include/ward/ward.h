@@ -85,6 +85,13 @@ WARD_API int64_t ward_report_count(const ward_report* r, const char* level);
 WARD_API const char* ward_report_render(ward_report* r, const char* format);
 WARD_API void ward_report_free(ward_report* r);
 
+/* Evaluates one expression (what `ward eval` takes) over the facts, with the
+   compiled policies' lets and defs in scope. On WARD_OK, *json is the value
+   as JSON ("3", "[\"subnet-1\"]"), owned by the engine and valid until its
+   next call; a mistake in the expression is WARD_ERR_POLICY with
+   "<query>:LINE:COL" diagnostics in ward_last_error. */
+WARD_API ward_status ward_query(ward_engine* e, const ward_facts* f, const char* expr, const char** json);
+
 /* One rule checked against one resource at a time, for hosts that ask in a
    loop. The policies' lets are evaluated when the checker is made; a check
    that passes does not allocate. A checker keeps what it needs of the engine's

@@ -394,7 +394,18 @@ TEST_CASE("C API: happy path, malformed input and NULL arguments") {
   CHECK(ward_evaluate(e, f, &r) == WARD_ERR_NOT_COMPILED);
   CHECK(r == nullptr);
 
+  const char* answer = reinterpret_cast<const char*>(0x1);
+  CHECK(ward_query(e, f, "count(sg_rules)", &answer) == WARD_ERR_NOT_COMPILED);
+  CHECK(answer == nullptr);
+
   REQUIRE(ward_engine_compile(e) == WARD_OK);
+  REQUIRE(ward_query(e, f, "[g.id for g in security_groups where g.group_name == \"open\"]", &answer) == WARD_OK);
+  CHECK(std::string(answer) == "[\"sg-1\",\"sg-3\",\"sg-5\"]");
+  CHECK(ward_query(e, f, "count(g in security_groups where g.nope)", &answer) == WARD_ERR_POLICY);
+  CHECK(answer == nullptr);
+  CHECK(std::string(ward_last_error(e)).find("<query>:1:") != std::string::npos);
+  CHECK(ward_query(e, f, nullptr, &answer) == WARD_ERR_INVALID_ARGUMENT);
+  CHECK(ward_query(e, nullptr, "1", &answer) == WARD_ERR_INVALID_ARGUMENT);
   REQUIRE(ward_evaluate(e, f, &r) == WARD_OK);
   CHECK(ward_report_count(r, "deny") == 2);
   CHECK(ward_report_count(r, "warn") == 3);
