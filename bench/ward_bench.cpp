@@ -345,7 +345,7 @@ int compare(const char* engine, const Answers& got, const Answers& want, bool ve
 struct Options {
   std::string estate;
   int runs = 5;
-  std::string only;  // "", "load", "eval", "eval3", "check"
+  std::string only;  // "", "load", "eval", "eval3", "rules", "check"
   std::string jsonOut;
   std::string label;
 };
@@ -368,7 +368,8 @@ Options parseArgs(int argc, char** argv) {
       std::puts(
           "usage: ward-bench --estate DIR [--runs N] [--json FILE] [--label S]\n"
           "       ward-bench --estate DIR --check-only      answers of the VM and the hand loop vs expected.json\n"
-          "       ward-bench --estate DIR --only load|eval|eval3  one run of one workload (for callgrind)");
+          "       ward-bench --estate DIR --only load|eval|eval3  one run of one workload (for callgrind)\n"
+          "       ward-bench --estate DIR --only rules      each rule's evaluation time, slowest first");
       std::exit(0);
     } else die("unknown argument " + a);
   }
@@ -467,6 +468,19 @@ int run(const Options& o) {
     handLoop(*fb, hids, hr);
     std::printf("facts %llu findings %zu hand %zu\n", (unsigned long long)facts, r.findings.size(),
                 hr.ssh.size() + hr.training.size() + hr.api.size());
+    return 0;
+  }
+  if (o.only == "rules") {
+    // Per-rule evaluation time (median of 3, derived columns warmed), the
+    // slowest first: where W3's time goes, and which rules scale worse.
+    evaluateOrDie(all, *fb, eo);
+    std::vector<std::pair<double, std::string>> times;
+    for (const CompiledRule& r : all.rules) {
+      const CompiledPolicy one = onlyRules(all, {r.meta.id});
+      times.emplace_back(timeMedian(3, [&] { evaluateOrDie(one, *fb, eo); }), r.meta.id);
+    }
+    std::sort(times.rbegin(), times.rend());
+    for (const auto& [t, id] : times) std::printf("%10.3f ms  %s\n", t * 1e3, id.c_str());
     return 0;
   }
   if (o.only == "check") {

@@ -244,6 +244,7 @@ void addNetworkDerived(Schema& s) {
            });
   s.addInverse(subnet, "instances", instance, a(instance, "subnet"), "Instances in it.");
   s.addInverse(subnet, "network_interfaces", eni, a(eni, "subnet"), "Network interfaces in it.");
+  s.addInverse(subnet, "flow_logs", flow, a(flow, "subnet"), "The flow logs on the subnet itself.");
 
   // --- NAT instances -------------------------------------------------------------------
   const AttrId routeInstance = a(route, "instance"), routeEni = a(route, "network_interface"),

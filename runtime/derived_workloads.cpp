@@ -121,6 +121,22 @@ void addWorkloadDerived(Schema& s) {
   d.entity(vpc, "has_ml_workloads", Type::of(B::Bool), "Whether any ML workload runs in it.",
            "derived: ml_workloads non-empty",
            [=](const FactBase& fb, EntityIndex i) { return Value::boolean(fb.get(vpc, i, vpcMl).listLength() > 0); });
+  // The inverse of endpoint.subnets at the VPC level, so that "does this VPC
+  // host a VPC-mode endpoint" is a lookup, not a scan of every endpoint.
+  const AttrId endpointSubnets = a(endpoint, "subnets");
+  d.column(vpc, "sagemaker_endpoints", Type::listOf(B::Entity, endpoint),
+      "The SageMaker endpoints with a subnet in it (through their models' VPC configuration).",
+      "derived: endpoints whose subnets are in it", [=](const FactBase& fb, KindId, DerivedColumn& out) {
+        Grouper g(fb.count(vpc));
+        // An endpoint with two subnets in one VPC is listed once (Grouper).
+        for (EntityIndex i = 0; i < fb.count(endpoint); ++i)
+          for (const Value& sn : fb.list(fb.get(endpoint, i, endpointSubnets))) {
+            if (!isEntity(sn, subnet)) continue;
+            Value v = fb.get(subnet, sn.entityIndex(), subnetVpc);
+            if (isEntity(v, vpc)) g.add(v.entityIndex(), Value::entity(endpoint, i));
+          }
+        g.emit(out);
+      });
 }
 
 }  // namespace ward::aws

@@ -352,9 +352,12 @@ class VpcBuilder {
       }
       if (ipv6_) {
         Route r = defaultRoute(true);
-        if (ipv6IgwTrap_ && z == 0)
+        if (ipv6IgwTrap_ && z == 0) {
+          // ::/0 to the internet gateway makes the subnet public over IPv6,
+          // unless the gateway is detached: then the route is a blackhole.
           r.gatewayId = igwId_;
-        else
+          r.blackhole = igwDetached_;
+        } else
           r.egressOnlyGatewayId = eigwId_;
         m_.routeTables[t].routes.push_back(r);
       }

@@ -29,7 +29,9 @@ lines_to_json() {
 }
 
 # jq_answers ESTATE: the jq program's answers.
-jq_answers() { snapshot_files "$1" | xargs jq -n -c -f "$PEERS_DIR/answers.jq"; }
+# The files go to one jq as one stream (xargs could split a long list of
+# arguments over several jq processes, each seeing only part of the estate).
+jq_answers() { snapshot_files "$1" | xargs cat | jq -n -c -f "$PEERS_DIR/answers.jq"; }
 
 # ward_answers WARD ESTATE: the ward CLI's JSON report reduced to {"rule": [ids]}.
 ward_answers() {
@@ -40,11 +42,15 @@ ward_answers() {
 # check_answers NAME ESTATE JSON: prints PASS/FAIL per bench rule; returns the
 # number of failures.
 check_answers() {
-  local name=$1 estate=$2 got=$3 fails=0 rule ok
+  local name=$1 estate=$2 got=$3 fails=0 rule ok gotfile
+  # Through a file: at size L the answers are too long for an argument.
+  gotfile=$(mktemp /tmp/ward-answers.XXXXXX)
+  printf '%s\n' "${got:-null}" > "$gotfile"
   for rule in aws.sg.no_unrestricted_ssh aws.sagemaker.training_private_subnets aws.endpoints.sagemaker_api; do
-    ok=$(jq -n --argjson got "${got:-null}" --slurpfile e "$estate/expected.json" --arg r "$rule" \
-           '(($got // {})[$r] // []) == ($e[0].ids[$r] | unique)')
+    ok=$(jq -n --slurpfile got "$gotfile" --slurpfile e "$estate/expected.json" --arg r "$rule" \
+           '((($got[0]) // {})[$r] // []) == ($e[0].ids[$r] | unique)')
     if [ "$ok" = true ]; then echo "PASS $name $rule"; else echo "FAIL $name $rule"; fails=$((fails + 1)); fi
   done
+  rm -f "$gotfile"
   return $fails
 }

@@ -21,26 +21,18 @@ namespace {
 
 Error evalError(const EvalError& e) { return makeError(evalErrorCode(e.code), e.message); }
 
-Verdict publicVerdict(ward::Verdict v) {
-  switch (v) {
-    case ward::Verdict::NotApplicable: return Verdict::NotApplicable;
-    case ward::Verdict::Pass: return Verdict::Pass;
-    case ward::Verdict::Fail: return Verdict::Fail;
-    case ward::Verdict::Exempted: return Verdict::Exempted;
-  }
-  return Verdict::Fail;
-}
+// The public enum mirrors the engine's, value for value.
+static_assert(static_cast<int>(Verdict::NotApplicable) == static_cast<int>(ward::Verdict::NotApplicable) &&
+              static_cast<int>(Verdict::Pass) == static_cast<int>(ward::Verdict::Pass) &&
+              static_cast<int>(Verdict::Fail) == static_cast<int>(ward::Verdict::Fail) &&
+              static_cast<int>(Verdict::Exempted) == static_cast<int>(ward::Verdict::Exempted));
+
+Verdict publicVerdict(ward::Verdict v) { return static_cast<Verdict>(static_cast<int>(v)); }
 
 }  // namespace
 
 const char* verdictName(Verdict v) {
-  switch (v) {
-    case Verdict::NotApplicable: return "not-applicable";
-    case Verdict::Pass: return "pass";
-    case Verdict::Fail: return "fail";
-    case Verdict::Exempted: return "exempted";
-  }
-  return "unknown";
+  return ward::verdictName(static_cast<ward::Verdict>(static_cast<int>(v)));
 }
 
 RuleChecker::RuleChecker(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
