@@ -166,7 +166,8 @@ Report evaluateOrDie(const CompiledPolicy& p, const FactBase& fb, const EvalOpti
   return std::move(*r);
 }
 
-// The same, under its own name for callgrind's --toggle-collect.
+// The same, under its own name for callgrind's --toggle-collect (the timed
+// evaluation of --only eval3 and --only evalall).
 [[gnu::noinline]] Report evaluateThree(const CompiledPolicy& p, const FactBase& fb, const EvalOptions& o) {
   return evaluateOrDie(p, fb, o);
 }
@@ -345,7 +346,7 @@ int compare(const char* engine, const Answers& got, const Answers& want, bool ve
 struct Options {
   std::string estate;
   int runs = 5;
-  std::string only;  // "", "load", "eval", "eval3", "rules", "check"
+  std::string only;  // "", "load", "eval", "eval3", "evalall", "rules", "check"
   std::string jsonOut;
   std::string label;
 };
@@ -368,7 +369,7 @@ Options parseArgs(int argc, char** argv) {
       std::puts(
           "usage: ward-bench --estate DIR [--runs N] [--json FILE] [--label S]\n"
           "       ward-bench --estate DIR --check-only      answers of the VM and the hand loop vs expected.json\n"
-          "       ward-bench --estate DIR --only load|eval|eval3  one run of one workload (for callgrind)\n"
+          "       ward-bench --estate DIR --only load|eval|eval3|evalall  one run of one workload (for callgrind)\n"
           "       ward-bench --estate DIR --only rules      each rule's evaluation time, slowest first");
       std::exit(0);
     } else die("unknown argument " + a);
@@ -459,11 +460,12 @@ int run(const Options& o) {
     std::printf("facts %llu findings %zu\n", (unsigned long long)facts, r.findings.size());
     return 0;
   }
-  if (o.only == "eval3") {
-    // The three bench rules after one warming evaluation (derived columns
-    // cached), as the timed W3 three-rule runs see them.
-    evaluateOrDie(three, *fb, eo);
-    Report r = evaluateThree(three, *fb, eo);
+  if (o.only == "eval3" || o.only == "evalall") {
+    // The three bench rules (or all of them) after one warming evaluation
+    // (derived columns cached), as the timed W3 runs see them.
+    const CompiledPolicy& p = o.only == "eval3" ? three : all;
+    evaluateOrDie(p, *fb, eo);
+    Report r = evaluateThree(p, *fb, eo);
     HandResult hr;
     handLoop(*fb, hids, hr);
     std::printf("facts %llu findings %zu hand %zu\n", (unsigned long long)facts, r.findings.size(),
