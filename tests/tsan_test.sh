@@ -5,11 +5,19 @@
 # Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-dir="${WARD_TSAN_DIR:-/tmp/build-tsan}"
-# A folder configured for another checkout would test that checkout's code.
+default_dir=/tmp/build-tsan
+dir="${WARD_TSAN_DIR:-$default_dir}"
+# A folder configured for another checkout would test that checkout's code:
+# the default folder is set up again, one given by WARD_TSAN_DIR is refused.
 if [ -f "$dir/meson-info/meson-info.json" ] &&
    ! grep -q "\"source\": \"$(pwd)\"" "$dir/meson-info/meson-info.json"; then
-  rm -rf "$dir"
+  if [ "$dir" = "$default_dir" ]; then
+    rm -rf "$dir"
+  else
+    echo "FAIL $dir is configured for another checkout; point WARD_TSAN_DIR elsewhere"
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
 fi
 if [ ! -f "$dir/build.ninja" ]; then
   meson setup "$dir" --buildtype=debug -Db_sanitize=thread -Db_lundef=false >"$dir.setup.log" 2>&1 ||
