@@ -75,7 +75,7 @@ void* Expr::operator new(size_t size) {
 void Expr::operator delete(void* ptr, size_t size) noexcept {
   if (!ptr) return;
   if (size != sizeof(Expr)) {
-    ::operator delete(ptr, size);
+    ::operator delete(ptr);  // unsized: clang declares the sized form only with -fsized-deallocation
     return;
   }
   Pool& p = pool();

@@ -28,7 +28,7 @@ uint64_t hashBytes(std::string_view s) {
     n -= 8;
   }
   uint64_t w = 0;
-  std::memcpy(&w, p, n);
+  if (n != 0) std::memcpy(&w, p, n);  // an empty view may have no data pointer at all
   h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
   h ^= h >> 29;
   h *= 0x9e3779b97f4a7c15ULL;
