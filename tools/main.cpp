@@ -1,6 +1,8 @@
 // The `ward` command: check, eval, disasm, reach and friends.
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <functional>
 #include <map>
 
@@ -27,8 +29,45 @@ void printDiagnostics(const Diagnostics& ds, const Common& common) {
   printDiagnostics(none, ds, common);
 }
 
+namespace {
+
+// A one-line progress display on a terminal's stderr for loads that take a
+// while: nothing for the first half second or when stderr is not a terminal
+// (so scripts, CI logs and tests never see it), then "loading facts: 57 of
+// 248 MB" redrawn at most ten times a second, erased when the load ends.
+class LoadProgress {
+public:
+  LoadProgress() : tty_(isatty(fileno(stderr)) != 0), start_(Clock::now()) {}
+  ~LoadProgress() {
+    if (shown_) fputs("\r\033[K", stderr);
+  }
+  bool enabled() const { return tty_; }
+  void update(uint64_t done, uint64_t total) {
+    const auto now = Clock::now();
+    if (now - start_ < std::chrono::milliseconds(500) || now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    shown_ = true;
+    fprintf(stderr, "\rloading facts: %llu of %llu MB\033[K", static_cast<unsigned long long>(done >> 20),
+            static_cast<unsigned long long>(total >> 20));
+    fflush(stderr);
+  }
+
+private:
+  using Clock = std::chrono::steady_clock;
+  bool tty_;
+  bool shown_ = false;
+  Clock::time_point start_, last_;
+};
+
+}  // namespace
+
 std::shared_ptr<const FactBase> loadFactsOrReport(const std::vector<std::string>& paths, const Common& common) {
-  auto facts = loadFacts(paths);
+  LoadLimits limits;
+  Result<std::shared_ptr<const FactBase>> facts = [&] {
+    LoadProgress progress;
+    if (progress.enabled()) limits.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
+    return loadFacts(paths, limits);
+  }();
   if (!facts) {
     printDiagnostics(facts.error(), common);
     return nullptr;

@@ -367,9 +367,48 @@ void loadFile(load::Loader& loader, const fs::path& file, const fs::path& root) 
 
 }  // namespace
 
+namespace {
+
+// The .json files of a folder in load order (sorted, hidden ones left out).
+std::vector<fs::path> jsonFilesOf(const std::string& folder, std::error_code& ec) {
+  std::vector<fs::path> files;
+  fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    if (isHidden(it->path())) {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file() && hasJsonExtension(it->path())) files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+uint64_t sizeOf(const fs::path& file) {
+  std::error_code ec;
+  uintmax_t n = fs::file_size(file, ec);
+  return ec ? 0 : static_cast<uint64_t>(n);
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>& paths, const LoadLimits& limits) {
   FactBaseBuilder builder;
   load::Loader loader(builder, limits);
+  // For progress: the bytes of every input, counted before loading starts.
+  uint64_t bytesTotal = 0, bytesDone = 0;
+  if (limits.progress)
+    for (const std::string& path : paths) {
+      std::error_code ec;
+      if (!fs::is_directory(path, ec)) bytesTotal += sizeOf(path);
+      else
+        for (const fs::path& f : jsonFilesOf(path, ec)) bytesTotal += sizeOf(f);
+    }
+  auto advance = [&](const fs::path& file) {
+    if (!limits.progress) return;
+    bytesDone += sizeOf(file);
+    limits.progress(bytesDone, bytesTotal);
+  };
   for (const std::string& path : paths) {
     std::error_code ec;
     fs::file_status st = fs::status(path, ec);
@@ -379,26 +418,21 @@ Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>
     }
     if (!fs::is_directory(st)) {
       loadFile(loader, path, {});
+      advance(path);
       continue;
     }
     // Files load in a fixed order, so results and diagnostics are reproducible.
-    std::vector<fs::path> files;
-    fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
-    for (; !ec && it != end; it.increment(ec)) {
-      if (isHidden(it->path())) {
-        if (it->is_directory()) it.disable_recursion_pending();
-        continue;
-      }
-      if (it->is_regular_file() && hasJsonExtension(it->path())) files.push_back(it->path());
-    }
+    std::vector<fs::path> files = jsonFilesOf(path, ec);
     if (ec) loader.error(inputError(path, "cannot list the folder: " + ec.message()));
-    std::sort(files.begin(), files.end());
     if (files.empty()) builder.warn(inputWarning(path, "the folder holds no .json files"));
     // About one distinct string per 100 bytes of AWS CLI output.
     uintmax_t total = 0;
     for (const fs::path& f : files) total += fs::file_size(f, ec);
     builder.reserveStrings(static_cast<size_t>(total / 100));
-    for (const fs::path& f : files) loadFile(loader, f, path);
+    for (const fs::path& f : files) {
+      loadFile(loader, f, path);
+      advance(f);
+    }
   }
   if (!loader.errors().empty()) return fail(loader.errors());
   loader.finish();

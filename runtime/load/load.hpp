@@ -2,6 +2,7 @@
 // `describe-*` outputs, auto-detected by content and merged into one FactBase.
 #pragma once
 
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,6 +18,9 @@ namespace ward {
 struct LoadLimits {
   uint64_t maxFileBytes = 1ull << 30;  // per file
   uint32_t maxDepth = 256;             // JSON nesting
+  // Called by loadFacts after each file with the bytes read so far and the
+  // bytes of every input file (for a progress display); may be empty.
+  std::function<void(uint64_t bytesDone, uint64_t bytesTotal)> progress;
 };
 
 // Loads every path (a file, or a folder searched recursively for *.json files)

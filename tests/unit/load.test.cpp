@@ -583,6 +583,34 @@ TEST_SUITE("load") {
     }
   }
 
+  TEST_CASE("progress is reported after every file, up to the bytes of every input") {
+    const fs::path folder = dataDir() / "batfish";
+    uint64_t expected = 0;
+    size_t files = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(folder))
+      if (entry.is_regular_file() && entry.path().extension() == ".json" &&
+          entry.path().filename().string().front() != '.') {
+        expected += fs::file_size(entry.path());
+        ++files;
+      }
+    REQUIRE(files > 10);
+    std::vector<std::pair<uint64_t, uint64_t>> calls;
+    LoadLimits limits;
+    limits.progress = [&](uint64_t done, uint64_t total) { calls.emplace_back(done, total); };
+    auto r = loadFacts({folder.string()}, limits);
+    REQUIRE(r);
+    REQUIRE(calls.size() == files);
+    for (size_t i = 0; i < calls.size(); ++i) {
+      CHECK(calls[i].second == expected);
+      if (i > 0) CHECK(calls[i].first > calls[i - 1].first);
+    }
+    CHECK(calls.back().first == expected);
+    // Without a callback the load is the same.
+    auto plain = loadFacts({folder.string()});
+    REQUIRE(plain);
+    CHECK(toWardJson(**plain) == toWardJson(**r));
+  }
+
   TEST_CASE("truncated copies of every fixture file fail cleanly, never partially") {
     TempDir tmp;
     std::regex located(R"(\.json:\d+:\d+: error: malformed JSON: )");
