@@ -36,6 +36,13 @@ public:
     if (std::none_of(keys_.begin(), keys_.end(), [&](const Value& k) { return k.sameBits(key); }))
       keys_.push_back(key);
   }
+  // The "KmsKeyId" member of a nested config object ({"KmsKeyId": ..., ...}).
+  void addMemberOf(Aws& c, od::value& config) {
+    c.j.fields(config, [&](std::string_view k, od::value& x) {
+      if (k == "KmsKeyId") add(c, x);
+      else c.j.skip(x);
+    });
+  }
   void store(Aws& c, Ent& e, AttrId attr) { e.set(attr, c.b.makeList(keys_)); }
 
 private:
@@ -108,12 +115,7 @@ void readTraining(Aws& c, od::object& o) {
         else return false;
         return true;
       });
-    else if (key == "OutputDataConfig")
-      nested(c, v, [&](std::string_view k, od::value& x) {
-        if (k != "KmsKeyId") return false;
-        kms.add(c, x);
-        return true;
-      });
+    else if (key == "OutputDataConfig") kms.addMemberOf(c, v);
     else c.j.skip(v);
   });
   kms.store(c, e, A.kms);
@@ -148,12 +150,7 @@ void readProcessing(Aws& c, od::object& o) {
         });
         return true;
       });
-    else if (key == "ProcessingOutputConfig")
-      nested(c, v, [&](std::string_view k, od::value& x) {
-        if (k != "KmsKeyId") return false;
-        kms.add(c, x);
-        return true;
-      });
+    else if (key == "ProcessingOutputConfig") kms.addMemberOf(c, v);
     else c.j.skip(v);
   });
   kms.store(c, e, A.kms);
@@ -182,12 +179,7 @@ void readEndpointConfig(Aws& c, od::object& o) {
     if (commonField(c, e, A, key, v, "EndpointConfigArn", "")) return;
     if (key == "ProductionVariants") e.refsIn(models, v, "ModelName");
     else if (key == "KmsKeyId") kms.add(c, v);
-    else if (key == "DataCaptureConfig")
-      nested(c, v, [&](std::string_view k, od::value& x) {
-        if (k != "KmsKeyId") return false;
-        kms.add(c, x);
-        return true;
-      });
+    else if (key == "DataCaptureConfig") kms.addMemberOf(c, v);
     else c.j.skip(v);
   });
   kms.store(c, e, A.kms);
