@@ -145,6 +145,10 @@ Compilation compileStdlib() {
   return std::move(*c);
 }
 
+// One more compilation after a warm one, under its own name so that
+// callgrind can count just it (--toggle-collect='*compileStdlibAgain*').
+[[gnu::noinline]] size_t compileStdlibAgain() { return compileStdlib().policy->rules.size(); }
+
 // A copy of the policy holding only the named rules.
 CompiledPolicy onlyRules(const CompiledPolicy& p, const std::vector<std::string>& ids) {
   CompiledPolicy out = p;
@@ -346,7 +350,8 @@ int compare(const char* engine, const Answers& got, const Answers& want, bool ve
 struct Options {
   std::string estate;
   int runs = 5;
-  std::string only;  // "", "load", "eval", "eval3", "evalall", "rules", "check"
+  bool runsGiven = false;
+  std::string only;  // "", "load", "compile", "eval", "eval3", "evalall", "rules", "check"
   std::string jsonOut;
   std::string label;
 };
@@ -360,7 +365,7 @@ Options parseArgs(int argc, char** argv) {
       return argv[++i];
     };
     if (a == "--estate") o.estate = next();
-    else if (a == "--runs") o.runs = std::max(1, std::atoi(next().c_str()));
+    else if (a == "--runs") o.runs = std::max(1, std::atoi(next().c_str())), o.runsGiven = true;
     else if (a == "--only") o.only = next();
     else if (a == "--check-only") o.only = "check";
     else if (a == "--json") o.jsonOut = next();
@@ -369,7 +374,7 @@ Options parseArgs(int argc, char** argv) {
       std::puts(
           "usage: ward-bench --estate DIR [--runs N] [--json FILE] [--label S]\n"
           "       ward-bench --estate DIR --check-only      answers of the VM and the hand loop vs expected.json\n"
-          "       ward-bench --estate DIR --only load|eval|eval3|evalall  one run of one workload (for callgrind)\n"
+          "       ward-bench --estate DIR --only load|compile|eval|eval3|evalall  one run of one workload (for callgrind)\n"
           "       ward-bench --estate DIR --only rules      each rule's evaluation time, slowest first");
       std::exit(0);
     } else die("unknown argument " + a);
@@ -435,9 +440,16 @@ int run(const Options& o) {
   uint64_t bytes = 0;
   for (const auto& f : files) bytes += fs::file_size(f);
 
+  if (o.only == "compile") {
+    compileStdlib();
+    std::printf("rules %zu\n", compileStdlibAgain());
+    return 0;
+  }
   if (o.only == "load") {
     auto fb = load(accounts);
     std::printf("facts %llu bytes %llu\n", (unsigned long long)factCount(*fb), (unsigned long long)bytes);
+    // With --runs N > 1, also the median of N more loads (for A/B runs of a change).
+    if (o.runsGiven && o.runs > 1) std::printf("load median %.2f ms\n", timeMedian(o.runs, [&] { auto f = load(accounts); }) * 1e3);
     return 0;
   }
 

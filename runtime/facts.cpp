@@ -63,7 +63,7 @@ void Interner::reserve(size_t n) {
 }
 
 void Interner::rehash(size_t cap) {
-  std::vector<uint64_t> slots(cap, 0);
+  BigVector<uint64_t> slots(cap, 0);
   size_t mask = cap - 1;
   for (uint64_t slot : slots_) {
     if (slot == 0) continue;
@@ -98,7 +98,7 @@ StrId Interner::intern(std::string_view s, bool& inserted) {
     // of them; a string longer than a block gets a block of its own.
     size_t size = std::max<size_t>(std::min<size_t>(blockSize_ * 2, size_t{1} << 22), 1 << 16);
     size = std::max(size, s.size());
-    blocks_.push_back(std::make_unique<char[]>(size));
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
     blockSize_ = size;
     blockUsed_ = 0;
   }
@@ -166,14 +166,14 @@ public:
 
 private:
   void grow() {
-    std::vector<std::pair<uint32_t, uint32_t>> old;
+    BigVector<std::pair<uint32_t, uint32_t>> old;
     old.swap(slots_);
     slots_.assign(old.empty() ? 64 : old.size() * 2, {0, 0});
     size_ = 0;
     for (const auto& s : old)
       if (s.first != 0) insert(s.first - 1, s.second);
   }
-  std::vector<std::pair<uint32_t, uint32_t>> slots_;
+  BigVector<std::pair<uint32_t, uint32_t>> slots_;
   size_t size_ = 0;
 };
 
@@ -308,7 +308,7 @@ std::span<const Value> FactBase::list(const Value& v) const {
   if (v.tag != Tag::List || v.listArena() != Arena::Facts) return {};
   uint64_t segment = v.listOffset() >> kSegmentShift;
   uint64_t offset = v.listOffset() & kOffsetMask;
-  const std::vector<Value>* arena = &arena_;
+  const BigVector<Value>* arena = &arena_;
   if (segment != 0) {
     const DerivedColumn* dc = segment - 1 < derived_.size() ? derived_[segment - 1].get() : nullptr;
     if (!dc) return {};

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "dsl/driver.hpp"
 #include "runtime/net/reach.hpp"
@@ -27,6 +28,36 @@ struct CheckArgs {
   Level failOn = Level::Deny;
   bool verbose = false;
   uint32_t jobs = defaultJobs();
+  bool timings = false;
+};
+
+// Wall-clock time of each phase, for --timings: where a slow check spends it.
+class PhaseTimer {
+public:
+  explicit PhaseTimer(bool on) : on_(on), last_(Clock::now()) {}
+  void lap(const char* phase) {
+    if (!on_) return;
+    const auto now = Clock::now();
+    laps_.emplace_back(phase, std::chrono::duration<double, std::milli>(now - last_).count());
+    last_ = now;
+  }
+  ~PhaseTimer() {
+    if (!on_ || laps_.empty()) return;
+    double total = 0;
+    std::string line = "timings:";
+    for (const auto& [phase, ms] : laps_) {
+      line += fmt::format(" {} {:.1f} ms,", phase, ms);
+      total += ms;
+    }
+    line += fmt::format(" total {:.1f} ms\n", total);
+    fputs(line.c_str(), stderr);
+  }
+
+private:
+  using Clock = std::chrono::steady_clock;
+  bool on_;
+  Clock::time_point last_;
+  std::vector<std::pair<const char*, double>> laps_;
 };
 
 int64_t today() {
@@ -35,6 +66,7 @@ int64_t today() {
 }
 
 int runCheck(const CheckArgs& args, const Common& common) {
+  PhaseTimer timer(args.timings);
   CompileRequest req;
   req.withStdlib = !args.noStdlib;
   Diagnostics readErrors;
@@ -53,9 +85,11 @@ int runCheck(const CheckArgs& args, const Common& common) {
     return kExitError;
   }
   printDiagnostics(*compiled->sources, compiled->warnings, common);
+  timer.lap("compile");
 
   auto facts = loadFactsOrReport(args.facts, common);
   if (!facts) return kExitError;
+  timer.lap("load");
 
   EvalOptions opts;
   opts.today = today();
@@ -66,6 +100,7 @@ int runCheck(const CheckArgs& args, const Common& common) {
     fprintf(stderr, "error: %s\n", report.error().message.c_str());
     return kExitError;
   }
+  timer.lap("evaluate");
   ReportInput in;
   in.findings = std::move(report->findings);
   in.rules = ruleMetadata(*compiled->policy);
@@ -73,7 +108,10 @@ int runCheck(const CheckArgs& args, const Common& common) {
   in.rulesEvaluated = report->rulesEvaluated;
   TextOptions topts{common.useColor(stdout), args.verbose};
   std::string out = renderReport(in, args.format, topts);
+  timer.lap("render");
   fwrite(out.data(), 1, out.size(), stdout);
+  fflush(stdout);
+  timer.lap("write");
 
   for (const Finding& f : in.findings)
     if (!f.exempted && f.level >= args.failOn) return kExitFindings;
@@ -115,6 +153,8 @@ Runner addCheck(CLI::App& app, Common& common) {
                  "threads that evaluate rules at once (default: one per core, at most 8); the report is the same "
                  "for any number")
       ->check(CLI::Range(1, 256));
+  app.add_flag("--timings", args->timings,
+               "print the wall-clock time of each phase (compile, load, evaluate, render, write) to stderr");
   return [args, &common] { return runCheck(*args, common); };
 }
 

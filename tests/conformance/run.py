@@ -10,6 +10,7 @@ A case runs the real `ward` binary and checks what its header comments say:
     # expect: no findings
     # expect error: LINE:COL: MESSAGE     (stderr has "<file>:LINE:COL: error: MESSAGE")
     # expect stdout: TEXT                 (stdout contains TEXT)
+    # expect stderr: REGEX                (some line of stderr matches REGEX)
     # rule: RULE-ID                       (compare only this rule's findings)
     # expect message: TEXT                (some compared finding's message contains TEXT)
     # policy: other.ward                  (an extra --policy passed after the case itself; repeatable)
@@ -32,7 +33,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WARD = os.environ.get("WARD", os.path.join(ROOT, "build", "tools", "ward"))
 DIRECTIVE = re.compile(
-    r"^\s*#\s*(args|facts|exit|rule|expect|expect error|expect stdout|expect message|policy|eval):\s*(.*?)\s*$"
+    r"^\s*#\s*(args|facts|exit|rule|expect|expect error|expect stdout|expect stderr|expect message|policy|eval):\s*(.*?)\s*$"
     r"|^\s*#\s*(deterministic)\s*$")
 
 
@@ -68,6 +69,7 @@ class Case:
         want_findings = None
         errors = []
         stdout_has = []
+        stderr_matches = []
         only_rule = None
         messages = []
         extra_policies = []
@@ -91,6 +93,8 @@ class Case:
                 errors.append(val)
             elif key == "expect stdout":
                 stdout_has.append(val)
+            elif key == "expect stderr":
+                stderr_matches.append(val)
             elif key == "rule":
                 only_rule = val
             elif key == "expect message":
@@ -138,6 +142,9 @@ class Case:
         for s in stdout_has:
             if s not in out:
                 problems.append(f"stdout lacks: {s}\n--- stdout:\n{out}")
+        for pattern in stderr_matches:
+            if not any(re.search(pattern, line) for line in err.splitlines()):
+                problems.append(f"no stderr line matches: {pattern}\n--- stderr:\n{err}")
         if (want_findings is not None or messages) and cmd[0] == "check":
             jcode, jout, jerr = run(json_cmd, self.cwd)
             try:

@@ -3,6 +3,7 @@
 // completeness, and docs/facts.md staying in step with the schema.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -91,6 +92,25 @@ TEST_SUITE("facts") {
     CHECK(in.get(empty).empty());
     CHECK(in.intern("") == empty);
     CHECK(in.size() == 100002);
+  }
+
+  TEST_CASE("big vectors: huge-page mappings are aligned, zeroed, and survive growth and copies") {
+    BigVector<uint64_t> v;
+    // Past 2 MiB the buffer is its own mapping, aligned to a huge page.
+    for (uint64_t i = 0; i < 600000; ++i) v.push_back(i * 3);
+    CHECK(v.capacity() * sizeof(uint64_t) >= big_alloc::kHugePage);
+    CHECK(reinterpret_cast<uintptr_t>(v.data()) % big_alloc::kHugePage == 0);
+    CHECK(v[0] == 0);
+    CHECK(v[599999] == 599999 * 3);
+    BigVector<uint64_t> copy = v;  // a second mapping, not shared
+    copy[1] = 7;
+    CHECK(v[1] == 3);
+    BigVector<uint32_t> zeros(1 << 20);
+    CHECK(std::all_of(zeros.begin(), zeros.end(), [](uint32_t x) { return x == 0; }));
+    v.resize(10);
+    v.shrink_to_fit();  // back to an ordinary heap block
+    CHECK(v.size() == 10);
+    CHECK(v[9] == 27);
   }
 
   TEST_CASE("dates round-trip and invalid dates are refused") {
