@@ -51,7 +51,11 @@ struct Finding {
   std::string exemptionReason;
 };
 
-// Deterministic report order: rule id, resource kind, resource id, message.
+// Deterministic report order: rule id, resource kind, resource id, message,
+// then the bindings. compareFindings is <0, 0 or >0.
+int compareFindings(const Finding& a, const Finding& b);
 bool findingLess(const Finding& a, const Finding& b);
+// Sorts into that order, keeping the given order of equal findings.
+void sortFindings(std::vector<Finding>& findings);
 
 }  // namespace ward

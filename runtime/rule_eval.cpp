@@ -322,7 +322,7 @@ tl::expected<Verdict, EvalError> RuleEvaluator::check(RuleHandle handle, EntityR
     return applies ? Verdict::Pass : Verdict::NotApplicable;
   }
   vm::markExempted(*m.policy, m.options.today, st.findings);
-  std::stable_sort(st.findings.begin(), st.findings.end(), findingLess);
+  sortFindings(st.findings);
   const bool allExempted =
       std::all_of(st.findings.begin(), st.findings.end(), [](const Finding& f) { return f.exempted; });
   return allExempted ? Verdict::Exempted : Verdict::Fail;

@@ -668,7 +668,7 @@ tl::expected<Report, EvalError> evaluate(const CompiledPolicy& policy, const Fac
     for (size_t k = sp.begin; k < sp.end; ++k) report.findings.push_back(std::move(from[k]));
   }
   vm::applyExemptions(policy, options.today, report.findings, report.expiredExemptions);
-  std::stable_sort(report.findings.begin(), report.findings.end(), findingLess);
+  sortFindings(report.findings);
   return report;
 }
 

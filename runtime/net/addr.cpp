@@ -125,8 +125,34 @@ std::optional<IpAddr> parseV6(std::string_view text) {
   return fromGroups(all);
 }
 
+// Appends a number below 100000 in decimal.
+void appendSmall(std::string& out, uint32_t n) {
+  char buf[8];
+  char* end = buf + sizeof buf;
+  char* p = end;
+  do {
+    *--p = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n != 0);
+  out.append(p, static_cast<size_t>(end - p));
+}
+
+// Optimization: findings print thousands of addresses; fmt::format costs
+// several times this.
+void appendV4(std::string& out, uint32_t v) {
+  appendSmall(out, v >> 24);
+  out += '.';
+  appendSmall(out, (v >> 16) & 0xff);
+  out += '.';
+  appendSmall(out, (v >> 8) & 0xff);
+  out += '.';
+  appendSmall(out, v & 0xff);
+}
+
 std::string formatV4(uint32_t v) {
-  return fmt::format("{}.{}.{}.{}", v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff);
+  std::string out;
+  appendV4(out, v);
+  return out;
 }
 
 // RFC 5952: lowercase, no leading zeros, the longest run of two or more zero
@@ -269,12 +295,24 @@ std::string format(const IpAddr& ip) {
   return ip.family == 4 ? formatV4(static_cast<uint32_t>(ip.lo & kV4Ones)) : formatV6(ip);
 }
 
-std::string format(const Cidr& c) { return fmt::format("{}/{}", format(c.addr), c.prefix); }
+std::string format(const Cidr& c) {
+  std::string out;
+  if (c.addr.family == 4) appendV4(out, static_cast<uint32_t>(c.addr.lo & kV4Ones));
+  else out = formatV6(c.addr);
+  out += '/';
+  appendSmall(out, c.prefix);
+  return out;
+}
 
 std::string format(const PortRange& p) {
   if (p.all()) return "all ports";
-  if (p.lo == p.hi) return fmt::format("{}", p.lo);
-  return fmt::format("{}..{}", p.lo, p.hi);
+  std::string out;
+  appendSmall(out, p.lo);
+  if (p.lo != p.hi) {
+    out += "..";
+    appendSmall(out, p.hi);
+  }
+  return out;
 }
 
 std::string protocolName(int16_t proto) {
