@@ -271,7 +271,10 @@ void addNetworkDerived(Schema& s) {
   const AttrId entryEgress = a(entry, "egress"), entryRule = a(entry, "rule_number");
   auto sortedEntries = [=](bool egress) {
     return [=](const FactBase& fb, EntityIndex i) {
-      std::vector<Value> out;
+      // Reused from entity to entity (a column derives one list per entity);
+      // the columns read here never derive through this function.
+      thread_local std::vector<Value> out;
+      out.clear();
       for (const Value& e : fb.list(fb.get(acl, i, aclEntries)))
         if (isTrue(fb.get(entry, e.entityIndex(), entryEgress)) == egress) out.push_back(e);
       std::stable_sort(out.begin(), out.end(), [&](const Value& x, const Value& y) {
@@ -296,7 +299,10 @@ void addNetworkDerived(Schema& s) {
   const AttrId ruleEgress = a(rule, "egress");
   auto rulesIn = [=](bool egress) {
     return [=](const FactBase& fb, EntityIndex i) {
-      std::vector<Value> out;
+      // Reused from entity to entity (a column derives one list per entity);
+      // the columns read here never derive through this function.
+      thread_local std::vector<Value> out;
+      out.clear();
       for (const Value& r : fb.list(fb.get(sg, i, sgRules)))
         if (isTrue(fb.get(rule, r.entityIndex(), ruleEgress)) == egress) out.push_back(r);
       return fb.derivedList(out);

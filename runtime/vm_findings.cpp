@@ -60,6 +60,12 @@ bool reportFinding(EvalState& st, Value* frame, Value* sp) {
     f.message = rule.meta.title.empty() ? rule.meta.id : rule.meta.title;
   }
 
+  // Optimization: one allocation per list (a large estate has tens of
+  // thousands of findings, and each allocation is later freed too).
+  size_t witnesses = 0;
+  for (const ExplainCheck& check : rule.explain) witnesses += check.witnesses.size();
+  f.bindings.reserve(rule.fors.size() + witnesses);
+  f.failed.reserve(rule.explain.size());
   for (const ForPlan& p : rule.fors) f.bindings.push_back(bindingOf(st, p.var, frame[p.slot]));
 
   // Conjuncts are re-evaluated one by one (the hot path stopped at the first
@@ -77,7 +83,9 @@ bool reportFinding(EvalState& st, Value* frame, Value* sp) {
     FailedCheck fc;
     fc.expr = check.text;
     const bool witnessed = check.witnessSlot >= 0 && !isUnbound(frame[check.witnessSlot]);
-    for (const ExplainOperand& op : witnessed ? check.witnessOperands : check.operands) {
+    const auto& operands = witnessed ? check.witnessOperands : check.operands;
+    fc.values.reserve(operands.size());
+    for (const ExplainOperand& op : operands) {
       std::string text;
       if (!op.chunk.code.empty()) {
         if (!explainValue(st, op.chunk, frame, sp, text)) return false;
