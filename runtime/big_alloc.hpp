@@ -1,10 +1,12 @@
-// An allocator for the fact base's large arrays (columns, the list arena, the
-// interner's tables). Arrays of 2 MiB or more are mapped on their own,
-// 2 MiB-aligned, and marked for transparent huge pages: a large estate then
-// takes a few hundred page faults instead of tens of thousands, and random
-// reads (interning, id lookups) miss the TLB far less. Smaller arrays, and
-// every array where the kernel does not offer huge pages, behave as with
-// std::allocator.
+// An allocator for the fact base's large hash tables (the interner's slots,
+// the id indexes). Arrays of 2 MiB or more are mapped on their own, 2 MiB
+// aligned, and marked for transparent huge pages, so that the random probes of
+// a large load miss the TLB far less. Smaller arrays, and every array where
+// the kernel offers no huge pages, behave as with std::allocator.
+//
+// Only the tables use it: for columns, which grow by doubling and are read in
+// order, huge pages measured slower and raised peak memory (a 2 MiB page is
+// resident as soon as one byte of it is touched); see bench/RESULTS.md.
 #pragma once
 
 #include <cstddef>

@@ -308,7 +308,7 @@ std::span<const Value> FactBase::list(const Value& v) const {
   if (v.tag != Tag::List || v.listArena() != Arena::Facts) return {};
   uint64_t segment = v.listOffset() >> kSegmentShift;
   uint64_t offset = v.listOffset() & kOffsetMask;
-  const BigVector<Value>* arena = &arena_;
+  const std::vector<Value>* arena = &arena_;
   if (segment != 0) {
     const DerivedColumn* dc = segment - 1 < derived_.size() ? derived_[segment - 1].get() : nullptr;
     if (!dc) return {};

@@ -47,7 +47,7 @@ private:
   std::vector<std::unique_ptr<char[]>> blocks_;
   size_t blockUsed_ = 0;
   size_t blockSize_ = 0;
-  BigVector<std::string_view> strings_;
+  std::vector<std::string_view> strings_;
   // Open addressing: (hash << 32) | (StrId + 1), 0 = empty. Keeping the hash
   // in the slot skips most string compares without another memory access.
   BigVector<uint64_t> slots_;
@@ -133,11 +133,11 @@ private:
   Encoding enc_ = Encoding::Value;
   KindId refKind_ = kNoKind;
   size_t size_ = 0;
-  BigVector<Value> values_;
-  BigVector<uint8_t> u8_;
-  BigVector<uint32_t> u32_;
-  BigVector<uint64_t> u64_;
-  BigVector<ListSlot> lists_;
+  std::vector<Value> values_;
+  std::vector<uint8_t> u8_;
+  std::vector<uint32_t> u32_;
+  std::vector<uint64_t> u64_;
+  std::vector<ListSlot> lists_;
 };
 
 // A column as the VM reads it: stored or derived, with the value that stands
@@ -209,7 +209,7 @@ private:
   const Schema* schema_;
   Interner strings_;
   std::vector<std::unique_ptr<Table>> tables_;
-  BigVector<Value> arena_;
+  std::vector<Value> arena_;
   Diagnostics warnings_;
   // One slot per (kind, attribute): slotBase_[kind] + attr.
   std::vector<uint32_t> slotBase_;

@@ -12,7 +12,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "runtime/big_alloc.hpp"
 #include "runtime/types.hpp"
 
 namespace ward {
@@ -35,14 +34,14 @@ using DeriveFn = std::function<Value(const FactBase&, EntityIndex)>;
 // needs no lock.
 class DerivedColumn {
 public:
-  BigVector<Value> values;
+  std::vector<Value> values;
   // Stores the elements and returns the list value that refers to them.
   Value list(std::span<const Value> elems);
 
 private:
   friend class FactBase;
   uint32_t storage_ = 0;
-  BigVector<Value> arena_;
+  std::vector<Value> arena_;
 };
 
 // Computes a whole derived column at once: for relations that are cheaper to
