@@ -634,6 +634,9 @@ Result<std::shared_ptr<const FactBase>> FactBaseBuilder::finish() {
       if (!found) unresolved(r.origin, r.kind, r.index, r.attr, target, r.target);
     }
     std::vector<Value> elems;
+    // Optimization: room for every pending element at once, rather than
+    // doubling the arena (and copying it) as the lists come.
+    fb.arena_.reserve(fb.arena_.size() + p.ids.size());
     for (size_t n = 0; n < p.lists.size(); ++n) {
       const Pending::RefList& r = p.lists[n];
       FactColumn::ListSlot current = fb.tables_[r.kind]->cols[r.attr].listSlot(r.index);
@@ -659,6 +662,9 @@ Result<std::shared_ptr<const FactBase>> FactBaseBuilder::finish() {
     hook(*this);
     resolve();
   }
+  size_t entities = 0;
+  for (const auto& t : fb.tables_) entities += t->count;
+  fb.arena_.reserve(fb.arena_.size() + entities);  // the `all` lists below
   for (size_t k = 0; k < schema.kindCount(); ++k) {
     const KindDef& kd = schema.kind(static_cast<KindId>(k));
     FactBase::Table& t = *fb.tables_[k];
