@@ -580,8 +580,55 @@ struct Shard {
   size_t errorAt = SIZE_MAX;  // 0: a let failed; i + 1: rule i failed
 };
 
+// The derived columns that a policy's bytecode names (GetAttr, LocalAttr and
+// every other instruction with an attribute operand), those of the kinds with
+// the most entities first. Evaluating on several threads, each worker first
+// takes columns from this list and computes them, so that a cold evaluation
+// spreads that work over the threads instead of meeting it one column at a
+// time inside rules (where a second thread wanting the same column waits).
+// Only a warm-up: any column it misses is still computed on first use.
+std::vector<std::pair<KindId, AttrId>> derivedColumnsRead(const CompiledPolicy& policy, const FactBase& facts) {
+  const Schema& schema = facts.schema();
+  std::vector<std::pair<KindId, AttrId>> out;
+  auto scan = [&](const Chunk& chunk) {
+    const auto& code = chunk.code;
+    for (size_t pc = 0; pc < code.size();) {
+      if (code[pc] >= kOpCount) return;
+      const Op op = static_cast<Op>(code[pc]);
+      const OperandKind kind = operandKind(op);
+      const unsigned words = operandWords(kind);
+      if (pc + words >= code.size()) return;
+      const int attrWord = kind == OperandKind::Attr ? 1 : kind == OperandKind::SlotAttr ? 2 : 0;
+      if (attrWord) {
+        const uint32_t w = code[pc + attrWord];
+        const KindId k = attrKind(w);
+        const AttrId a = attrId(w);
+        if (k < schema.kindCount() && a < schema.kind(k).attrs.size() && schema.attr(k, a).derived())
+          out.emplace_back(k, a);
+      }
+      pc += 1 + words;
+    }
+  };
+  for (const CompiledLet& let : policy.unit.lets) scan(let.chunk);
+  for (const CompiledRule& rule : policy.rules) {
+    scan(rule.body);
+    scan(rule.message);
+    for (const ExplainCheck& check : rule.explain) {
+      scan(check.chunk);
+      for (const ExplainOperand& op : check.operands) scan(op.chunk);
+      for (const ExplainOperand& op : check.witnessOperands) scan(op.chunk);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  std::stable_sort(out.begin(), out.end(),
+                   [&](const auto& x, const auto& y) { return facts.count(x.first) > facts.count(y.first); });
+  return out;
+}
+
 void runShard(const CompiledPolicy& policy, const FactBase& facts, const EvalOptions& options,
-              std::atomic<size_t>& next, std::vector<RuleSpan>& spans, uint32_t index, Shard& out) {
+              std::atomic<size_t>& next, std::vector<RuleSpan>& spans, uint32_t index, Shard& out,
+              const std::vector<std::pair<KindId, AttrId>>& warm, std::atomic<size_t>& nextWarm) {
   const size_t n = policy.rules.size();
   auto fail = [&](EvalError e, size_t at) {
     out.error = std::move(e);
@@ -589,6 +636,8 @@ void runShard(const CompiledPolicy& policy, const FactBase& facts, const EvalOpt
     next.store(n, std::memory_order_relaxed);  // no one starts another rule
   };
   try {
+    for (size_t w; (w = nextWarm.fetch_add(1, std::memory_order_relaxed)) < warm.size();)
+      facts.column(warm[w].first, warm[w].second);
     StateLease lease;
     EvalState& st = *lease;
     st.begin(policy.unit, facts, options);
@@ -628,15 +677,18 @@ tl::expected<Report, EvalError> evaluate(const CompiledPolicy& policy, const Fac
                                          const EvalOptions& options) {
   const size_t n = policy.rules.size();
   const uint32_t workers = static_cast<uint32_t>(std::clamp<size_t>(options.threads, 1, std::max<size_t>(n, 1)));
-  std::atomic<size_t> next{0};
+  std::atomic<size_t> next{0}, nextWarm{0};
   std::vector<vm::RuleSpan> spans(n);
   std::vector<vm::Shard> shards(workers);
+  const std::vector<std::pair<KindId, AttrId>> warm =
+      workers > 1 ? vm::derivedColumnsRead(policy, facts) : std::vector<std::pair<KindId, AttrId>>{};
   {
     std::vector<std::jthread> threads;
     threads.reserve(workers - 1);
     for (uint32_t w = 1; w < workers; ++w)
-      threads.emplace_back([&, w] { vm::runShard(policy, facts, options, next, spans, w, shards[w]); });
-    vm::runShard(policy, facts, options, next, spans, 0, shards[0]);
+      threads.emplace_back(
+          [&, w] { vm::runShard(policy, facts, options, next, spans, w, shards[w], warm, nextWarm); });
+    vm::runShard(policy, facts, options, next, spans, 0, shards[0], warm, nextWarm);
   }  // joins
 
   // The error of the earliest failure in policy order: the one a sequential
