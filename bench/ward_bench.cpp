@@ -376,6 +376,7 @@ struct Options {
   std::string only;  // "", "load", "compile", "eval", "eval3", "evalall", "rules", "check"
   std::string jsonOut;
   std::string label;
+  std::string scalingLarge;  // --scaling: the larger estate, paired against --estate
 };
 
 Options parseArgs(int argc, char** argv) {
@@ -387,6 +388,7 @@ Options parseArgs(int argc, char** argv) {
       return argv[++i];
     };
     if (a == "--estate") o.estate = next();
+    else if (a == "--scaling") o.scalingLarge = next();
     else if (a == "--runs") o.runs = std::max(1, std::atoi(next().c_str())), o.runsGiven = true;
     else if (a == "--only") o.only = next();
     else if (a == "--check-only") o.only = "check";
@@ -397,7 +399,9 @@ Options parseArgs(int argc, char** argv) {
           "usage: ward-bench --estate DIR [--runs N] [--json FILE] [--label S]\n"
           "       ward-bench --estate DIR --check-only      answers of the VM and the hand loop vs expected.json\n"
           "       ward-bench --estate DIR --only load|compile|eval|eval3|evalall  one run of one workload (for callgrind)\n"
-          "       ward-bench --estate DIR --only rules      each rule's evaluation time, slowest first");
+          "       ward-bench --estate DIR --only rules      each rule's evaluation time, slowest first\n"
+          "       ward-bench --estate M --scaling L [--runs N] [--json FILE]  whole-stdlib evaluation of M and L\n"
+          "                                                 in alternating pairs: the L/M time ratio");
       std::exit(0);
     } else die("unknown argument " + a);
   }
@@ -454,7 +458,32 @@ std::pair<api::RuleChecker, api::Resource> sshChecker(const api::Engine& engine,
   return {std::move(*checker), *group};
 }
 
+// W3's M -> L growth: both fact bases loaded in one process and the whole
+// standard library evaluated over each in turn, so that every L/M ratio
+// compares two runs a second apart rather than two processes minutes apart.
+int runScaling(const Options& o) {
+  const auto small = load((fs::path(o.estate) / "accounts").string());
+  const auto large = load((fs::path(o.scalingLarge) / "accounts").string());
+  Compilation comp = compileStdlib();
+  const CompiledPolicy& all = *comp.policy;
+  const EvalOptions es = evalOptions(*small), el = evalOptions(*large);
+  evaluateOrDie(all, *small, es);  // derived columns, once
+  evaluateOrDie(all, *large, el);
+  const Paired p = timePaired(
+      o.runs, [&] { evaluateOrDie(all, *large, el); }, [&] { evaluateOrDie(all, *small, es); });
+  const double facts = double(factCount(*large)) / double(factCount(*small));
+  std::printf("| W3 M -> L (paired) | %.2f ms | %.2f ms | %.2fx time | facts %.2fx |\n", p.b * 1e3, p.a * 1e3,
+              p.ratio, facts);
+  if (!o.jsonOut.empty()) {
+    std::ofstream out(o.jsonOut);
+    out << fmt::format("{{\"small_s\":{:.6f},\"large_s\":{:.6f},\"ratio\":{:.4f},\"facts_ratio\":{:.4f},\"runs\":{}}}\n",
+                       p.b, p.a, p.ratio, facts, o.runs);
+  }
+  return 0;
+}
+
 int run(const Options& o) {
+  if (!o.scalingLarge.empty()) return runScaling(o);
   const fs::path estate = o.estate;
   const std::string accounts = (estate / "accounts").string();
   const Answers want = readExpected(estate / "expected.json");
