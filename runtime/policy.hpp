@@ -145,6 +145,22 @@ struct CompiledExpr {
   uint32_t maxStack = 0;
 };
 
+// Calls fn(const Chunk&) for every chunk of a policy: the lets', then each
+// rule's body, message and explain chunks (checks and their operands).
+template <class F>
+void forEachChunk(const CompiledPolicy& policy, F&& fn) {
+  for (const CompiledLet& let : policy.unit.lets) fn(let.chunk);
+  for (const CompiledRule& rule : policy.rules) {
+    fn(rule.body);
+    fn(rule.message);
+    for (const ExplainCheck& check : rule.explain) {
+      fn(check.chunk);
+      for (const ExplainOperand& op : check.operands) fn(op.chunk);
+      for (const ExplainOperand& op : check.witnessOperands) fn(op.chunk);
+    }
+  }
+}
+
 // Listings of every rule's chunks (and the lets), for `ward disasm` and tests.
 std::string disassemble(const CompiledPolicy& policy);
 std::string disassemble(const CompiledPolicy& policy, const CompiledRule& rule);

@@ -609,16 +609,7 @@ std::vector<std::pair<KindId, AttrId>> derivedColumnsRead(const CompiledPolicy& 
       pc += 1 + words;
     }
   };
-  for (const CompiledLet& let : policy.unit.lets) scan(let.chunk);
-  for (const CompiledRule& rule : policy.rules) {
-    scan(rule.body);
-    scan(rule.message);
-    for (const ExplainCheck& check : rule.explain) {
-      scan(check.chunk);
-      for (const ExplainOperand& op : check.operands) scan(op.chunk);
-      for (const ExplainOperand& op : check.witnessOperands) scan(op.chunk);
-    }
-  }
+  forEachChunk(policy, scan);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   std::stable_sort(out.begin(), out.end(),

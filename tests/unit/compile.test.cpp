@@ -74,16 +74,7 @@ void verifyChunk(const Chunk& c) {
 }
 
 void verifyPolicy(const CompiledPolicy& p) {
-  for (const CompiledLet& l : p.unit.lets) verifyChunk(l.chunk);
-  for (const CompiledRule& r : p.rules) {
-    verifyChunk(r.body);
-    verifyChunk(r.message);
-    for (const ExplainCheck& c : r.explain) {
-      verifyChunk(c.chunk);
-      for (const ExplainOperand& op : c.operands) verifyChunk(op.chunk);
-      for (const ExplainOperand& op : c.witnessOperands) verifyChunk(op.chunk);
-    }
-  }
+  forEachChunk(p, [](const Chunk& c) { verifyChunk(c); });
 }
 
 }  // namespace
