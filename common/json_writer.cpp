@@ -1,6 +1,7 @@
 // The streaming JSON writer.
 #include "common/json_writer.hpp"
 
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 
@@ -34,15 +35,19 @@ size_t plainRun(std::string_view s, size_t from) {
 }  // namespace
 
 void JsonWriter::escape(std::string& out, std::string_view s) {
+  // Optimization: most strings have nothing to escape and go out whole.
+  size_t i = plainRun(s, 0);
+  if (i == s.size()) {
+    out.reserve(out.size() + s.size() + 2);
+    out += '"';
+    out += s;
+    out += '"';
+    return;
+  }
   out += '"';
-  // Optimization: runs of plain bytes (nearly all of them) are appended whole.
-  size_t i = 0;
+  out.append(s.data(), i);
   while (i < s.size()) {
-    const size_t run = i + plainRun(s, i);
-    out.append(s.data() + i, run - i);
-    if (run == s.size()) break;
-    const unsigned char c = static_cast<unsigned char>(s[run]);
-    i = run + 1;
+    const unsigned char c = static_cast<unsigned char>(s[i++]);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -53,14 +58,28 @@ void JsonWriter::escape(std::string& out, std::string_view s) {
       case '\f': out += "\\f"; break;
       default: out += fmt::format("\\u{:04x}", c);
     }
+    // Then the run of plain bytes up to the next one to escape.
+    const size_t run = plainRun(s, i);
+    out.append(s.data() + i, run);
+    i += run;
   }
   out += '"';
 }
 
+// A newline and the indentation of up to kMaxIndentDepth levels, appended in one go.
+constexpr size_t kMaxIndentDepth = 32;
+constexpr char kNewlineIndent[] = "\n                                                                ";
+static_assert(sizeof kNewlineIndent - 1 == 1 + 2 * kMaxIndentDepth);
+
 void JsonWriter::newline() {
   if (!pretty_) return;
+  const size_t depth = stack_.size();
+  if (depth <= kMaxIndentDepth) {
+    out_.append(kNewlineIndent, 1 + 2 * depth);
+    return;
+  }
   out_ += '\n';
-  out_.append(stack_.size() * 2, ' ');
+  out_.append(depth * 2, ' ');
 }
 
 void JsonWriter::beforeValue() {
@@ -81,6 +100,53 @@ JsonWriter& JsonWriter::key(std::string_view name) {
   out_ += pretty_ ? ": " : ":";
   afterKey_ = true;
   return *this;
+}
+
+JsonWriter& JsonWriter::plainKey(std::string_view name) {
+  assert(plainRun(name, 0) == name.size());
+  Level& l = stack_.back();
+  const size_t depth = stack_.size();
+  // Optimization: the comma, newline, indentation, quoted name and colon in
+  // one append (reports write a dozen keys per finding).
+  char buf[128];
+  if (pretty_ && depth <= kMaxIndentDepth && name.size() <= sizeof buf - 4 - sizeof kNewlineIndent) {
+    char* p = buf;
+    if (!l.first) *p++ = ',';
+    std::memcpy(p, kNewlineIndent, 1 + 2 * depth);
+    p += 1 + 2 * depth;
+    *p++ = '"';
+    std::memcpy(p, name.data(), name.size());
+    p += name.size();
+    std::memcpy(p, "\": ", 3);
+    p += 3;
+    out_.append(buf, static_cast<size_t>(p - buf));
+  } else {
+    if (!l.first) out_ += ',';
+    newline();
+    out_ += '"';
+    out_ += name;
+    out_ += pretty_ ? "\": " : "\":";
+  }
+  l.first = false;
+  afterKey_ = true;
+  return *this;
+}
+
+JsonWriter JsonWriter::fork(bool afterSibling) const {
+  JsonWriter part(pretty_);
+  part.stack_ = stack_;
+  if (afterSibling && !part.stack_.empty()) part.stack_.back().first = false;
+  return part;
+}
+
+void JsonWriter::splice(const JsonWriter& part) {
+  out_ += part.out_;
+  follow(part);
+}
+
+void JsonWriter::follow(const JsonWriter& part) {
+  assert(part.stack_.size() == stack_.size() && !afterKey_);
+  if (!stack_.empty() && !part.stack_.back().first) stack_.back().first = false;
 }
 
 void JsonWriter::open(char c) {

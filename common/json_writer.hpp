@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ward {
@@ -19,6 +20,12 @@ public:
   JsonWriter& endArray() { close(']'); return *this; }
   // The next value is the member `name` of the current object.
   JsonWriter& key(std::string_view name);
+  // A key written in the code: a literal never needs escaping, so it is
+  // copied without the scan (reports write a dozen per finding).
+  template <size_t N>
+  JsonWriter& key(const char (&name)[N]) {
+    return plainKey(std::string_view(name, N - 1));
+  }
   JsonWriter& value(std::string_view s);
   JsonWriter& value(const char* s) { return value(std::string_view(s)); }
   JsonWriter& value(const std::string& s) { return value(std::string_view(s)); }
@@ -30,11 +37,24 @@ public:
   JsonWriter& null();
   // Inserts already-serialised JSON as one value.
   JsonWriter& raw(std::string_view json);
-  template <typename T>
-  JsonWriter& field(std::string_view name, const T& v) { key(name); return value(v); }
+  template <typename K, typename T>
+  JsonWriter& field(const K& name, const T& v) { key(name); return value(v); }
+
+  // Parallel output: fork() gives a writer that continues from where this
+  // one stands (same nesting, an empty text) so that a part of the current
+  // array or object can be written on another thread; splice() appends its
+  // text back, in order. `afterSibling` says that an earlier part (spliced
+  // before this one) writes at least one member, so this one starts with a
+  // comma.
+  JsonWriter fork(bool afterSibling) const;
+  void splice(const JsonWriter& part);
+  // splice() without the text: the caller puts the part's text in place.
+  void follow(const JsonWriter& part);
+  void reserve(size_t bytes) { out_.reserve(bytes); }
 
   const std::string& str() const { return out_; }
-  std::string take() { return std::move(out_); }
+  // The text so far; the writer goes on from the same nesting with an empty text.
+  std::string take() { return std::exchange(out_, std::string()); }
 
   static void escape(std::string& out, std::string_view s);
 
@@ -43,6 +63,7 @@ private:
   void close(char c);
   void beforeValue();
   void newline();
+  JsonWriter& plainKey(std::string_view name);
 
   struct Level { bool first = true; bool isObject = false; };
   std::string out_;

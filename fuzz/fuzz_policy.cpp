@@ -65,6 +65,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   in.rulesEvaluated = one->rulesEvaluated;
   for (auto format : {ward::ReportFormat::Text, ward::ReportFormat::Json, ward::ReportFormat::Sarif,
                       ward::ReportFormat::Junit})
-    (void)ward::renderReport(in, format, ward::TextOptions{false, true});
+    (void)ward::renderReport(in, format, ward::ReportOptions{false, true, 2});
   return 0;
 }

@@ -1,6 +1,10 @@
 // Report writers for text, JSON, SARIF 2.1.0 and JUnit XML.
 #include "runtime/report.hpp"
 
+#include <algorithm>
+#include <thread>
+#include <unordered_map>
+
 #include <fmt/format.h>
 
 #include "common/json_writer.hpp"
@@ -74,7 +78,7 @@ LevelCounts countByLevel(const std::vector<Finding>& findings) {
   return c;
 }
 
-std::string renderText(const ReportInput& in, const TextOptions& opts) {
+std::string renderText(const ReportInput& in, const ReportOptions& opts) {
   std::string out;
   auto paint = [&](const char* code, std::string_view s) {
     return opts.color ? fmt::format("\033[{}m{}\033[0m", code, s) : std::string(s);
@@ -105,7 +109,97 @@ std::string renderText(const ReportInput& in, const TextOptions& opts) {
   return out;
 }
 
-std::string renderJson(const ReportInput& in) {
+namespace {
+
+void writeJsonFinding(JsonWriter& w, const Finding& f) {
+  w.beginObject();
+  w.field("rule", f.ruleId).field("level", levelName(f.level)).field("severity", severityName(f.severity));
+  w.field("title", f.title);
+  w.key("resource").beginObject().field("kind", f.resourceKind).field("id", f.resourceId).endObject();
+  w.field("message", f.message);
+  w.key("bindings").beginArray();
+  for (const Binding& b : f.bindings)
+    w.beginObject().field("name", b.name).field("kind", b.kind).field("value", b.value).endObject();
+  w.endArray();
+  w.key("failed").beginArray();
+  for (const FailedCheck& fc : f.failed) {
+    w.beginObject().field("expr", fc.expr);
+    w.key("values").beginArray();
+    for (const auto& [expr, value] : fc.values) w.beginObject().field("expr", expr).field("value", value).endObject();
+    w.endArray().endObject();
+  }
+  w.endArray();
+  w.field("fix", f.fix);
+  writeLocation(w, f.location);
+  w.field("exempted", f.exempted);
+  if (f.exempted) w.field("exemption", f.exemptionReason);
+  w.field("fingerprint", fingerprint(f));
+  w.endObject();
+}
+
+// About the bytes a finding takes in a JSON or SARIF report: its text plus
+// the keys and indentation around it. Slices reserve this much up front
+// (memory reserved and never written costs nothing), so their strings do not
+// grow by copying.
+size_t estimatedBytes(const Finding& f) {
+  size_t n = 768 + 2 * (f.ruleId.size() + f.resourceKind.size() + f.resourceId.size()) + f.title.size() +
+             f.message.size() + f.fix.size() + f.location.file.size() + f.exemptionReason.size();
+  for (const Binding& b : f.bindings) n += 64 + b.name.size() + b.kind.size() + b.value.size();
+  for (const FailedCheck& c : f.failed) {
+    n += 64 + c.expr.size();
+    for (const auto& [expr, value] : c.values) n += 64 + expr.size() + value.size();
+  }
+  return n + n / 8;
+}
+
+// Writes the findings as members of the array `w` stands in, in order, into
+// `parts`: first what `w` has written so far, then the findings in one or
+// more pieces; `w` carries on after them (its own text starts empty). Large
+// reports are cut into contiguous slices written by forked writers on
+// `threads` threads, so the bytes do not depend on the thread count, and the
+// pieces are never copied into one string here: the CLI writes them out one
+// after the other.
+template <class WriteOne>
+void writeFindings(JsonWriter& w, const std::vector<Finding>& findings, uint32_t threads, WriteOne writeOne,
+                   std::vector<std::string>& parts) {
+  constexpr size_t kMinPerSlice = 256;  // below this a thread costs more than it saves
+  const size_t n = findings.size();
+  const size_t slices = std::min<size_t>(std::max<uint32_t>(threads, 1), std::max<size_t>(n / kMinPerSlice, 1));
+  parts.push_back(w.take());
+  std::vector<JsonWriter> writers;
+  writers.reserve(slices);
+  for (size_t s = 0; s < slices; ++s) writers.push_back(w.fork(s > 0 && n > 0));
+  auto writeSlice = [&](size_t s) {
+    const size_t from = n * s / slices, to = n * (s + 1) / slices;
+    size_t bytes = 0;
+    for (size_t i = from; i < to; ++i) bytes += estimatedBytes(findings[i]);
+    writers[s].reserve(bytes);
+    for (size_t i = from; i < to; ++i) writeOne(writers[s], findings[i]);
+  };
+  std::vector<std::thread> pool;
+  for (size_t s = 1; s < slices; ++s) pool.emplace_back(writeSlice, s);
+  writeSlice(0);
+  for (std::thread& t : pool) t.join();
+  for (JsonWriter& part : writers) {
+    w.follow(part);
+    parts.push_back(part.take());
+  }
+}
+
+std::string joined(std::vector<std::string>&& parts) {
+  if (parts.size() == 1) return std::move(parts.front());
+  size_t bytes = 0;
+  for (const std::string& p : parts) bytes += p.size();
+  std::string out;
+  out.reserve(bytes);
+  for (const std::string& p : parts) out += p;
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> renderJsonParts(const ReportInput& in, uint32_t threads) {
+  std::vector<std::string> parts;
   JsonWriter w;
   w.beginObject();
   w.field("format_version", kReportFormatVersion);
@@ -117,38 +211,15 @@ std::string renderJson(const ReportInput& in) {
   w.field("rules_evaluated", in.rulesEvaluated);
   w.endObject();
   w.key("findings").beginArray();
-  for (const Finding& f : in.findings) {
-    w.beginObject();
-    w.field("rule", f.ruleId).field("level", levelName(f.level)).field("severity", severityName(f.severity));
-    w.field("title", f.title);
-    w.key("resource").beginObject().field("kind", f.resourceKind).field("id", f.resourceId).endObject();
-    w.field("message", f.message);
-    w.key("bindings").beginArray();
-    for (const Binding& b : f.bindings)
-      w.beginObject().field("name", b.name).field("kind", b.kind).field("value", b.value).endObject();
-    w.endArray();
-    w.key("failed").beginArray();
-    for (const FailedCheck& fc : f.failed) {
-      w.beginObject().field("expr", fc.expr);
-      w.key("values").beginArray();
-      for (const auto& [expr, value] : fc.values)
-        w.beginObject().field("expr", expr).field("value", value).endObject();
-      w.endArray().endObject();
-    }
-    w.endArray();
-    w.field("fix", f.fix);
-    writeLocation(w, f.location);
-    w.field("exempted", f.exempted);
-    if (f.exempted) w.field("exemption", f.exemptionReason);
-    w.field("fingerprint", fingerprint(f));
-    w.endObject();
-  }
+  writeFindings(w, in.findings, threads, writeJsonFinding, parts);
   w.endArray();
   w.endObject();
-  return w.take();
+  parts.push_back(w.take());
+  return parts;
 }
 
-std::string renderSarif(const ReportInput& in) {
+std::vector<std::string> renderSarifParts(const ReportInput& in, uint32_t threads) {
+  std::vector<std::string> parts;
   JsonWriter w;
   w.beginObject();
   w.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
@@ -176,11 +247,13 @@ std::string renderSarif(const ReportInput& in) {
   w.endArray();
   w.endObject().endObject();  // driver, tool
   w.key("results").beginArray();
-  for (const Finding& f : in.findings) {
+  // Each rule's index in the rules array (the first, should an id repeat).
+  std::unordered_map<std::string_view, uint64_t> ruleIndex;
+  for (size_t i = 0; i < in.rules.size(); ++i) ruleIndex.try_emplace(in.rules[i].id, i);
+  auto writeResult = [&ruleIndex](JsonWriter& w, const Finding& f) {
     w.beginObject();
     w.field("ruleId", f.ruleId);
-    for (size_t i = 0; i < in.rules.size(); ++i)
-      if (in.rules[i].id == f.ruleId) { w.field("ruleIndex", static_cast<uint64_t>(i)); break; }
+    if (auto it = ruleIndex.find(f.ruleId); it != ruleIndex.end()) w.field("ruleIndex", it->second);
     w.field("level", sarifLevel(f.level));
     w.key("message").beginObject().field("text", f.message).endObject();
     w.key("locations").beginArray().beginObject();
@@ -199,12 +272,18 @@ std::string renderSarif(const ReportInput& in) {
       w.endObject().endArray();
     }
     w.endObject();
-  }
+  };
+  writeFindings(w, in.findings, threads, writeResult, parts);
   w.endArray();
   w.endObject().endArray();  // run, runs
   w.endObject();
-  return w.take();
+  parts.push_back(w.take());
+  return parts;
 }
+
+std::string renderJson(const ReportInput& in, uint32_t threads) { return joined(renderJsonParts(in, threads)); }
+
+std::string renderSarif(const ReportInput& in, uint32_t threads) { return joined(renderSarifParts(in, threads)); }
 
 std::string renderJunit(const ReportInput& in) {
   // One test case per rule; a rule fails when it has unexempted findings.
@@ -228,14 +307,18 @@ std::string renderJunit(const ReportInput& in) {
                      in.rules.size(), failures, cases);
 }
 
-std::string renderReport(const ReportInput& in, ReportFormat format, const TextOptions& opts) {
+std::vector<std::string> renderReportParts(const ReportInput& in, ReportFormat format, const ReportOptions& opts) {
   switch (format) {
-    case ReportFormat::Text: return renderText(in, opts);
-    case ReportFormat::Json: return renderJson(in);
-    case ReportFormat::Sarif: return renderSarif(in);
-    case ReportFormat::Junit: return renderJunit(in);
+    case ReportFormat::Text: return {renderText(in, opts)};
+    case ReportFormat::Json: return renderJsonParts(in, opts.threads);
+    case ReportFormat::Sarif: return renderSarifParts(in, opts.threads);
+    case ReportFormat::Junit: return {renderJunit(in)};
   }
   return {};
+}
+
+std::string renderReport(const ReportInput& in, ReportFormat format, const ReportOptions& opts) {
+  return joined(renderReportParts(in, format, opts));
 }
 
 }  // namespace ward

@@ -33,16 +33,22 @@ struct ReportInput {
 
 enum class ReportFormat { Text, Json, Sarif, Junit };
 
-struct TextOptions {
-  bool color = false;
-  bool verbose = false;  // bindings and failed sub-expressions for every finding
+struct ReportOptions {
+  bool color = false;    // text: ANSI colours
+  bool verbose = false;  // text: bindings and failed sub-expressions for every finding
+  // JSON and SARIF: threads that write the findings of a large report (in
+  // slices, joined in order); the bytes are the same for any count.
+  uint32_t threads = 1;
 };
 
-std::string renderText(const ReportInput& in, const TextOptions& opts = {});
-std::string renderJson(const ReportInput& in);
-std::string renderSarif(const ReportInput& in);
+std::string renderText(const ReportInput& in, const ReportOptions& opts = {});
+std::string renderJson(const ReportInput& in, uint32_t threads = 1);
+std::string renderSarif(const ReportInput& in, uint32_t threads = 1);
 std::string renderJunit(const ReportInput& in);
-std::string renderReport(const ReportInput& in, ReportFormat format, const TextOptions& opts = {});
+std::string renderReport(const ReportInput& in, ReportFormat format, const ReportOptions& opts = {});
+// The same report in pieces whose concatenation is renderReport's string, for
+// a caller that writes them out one after the other (no copy into one string).
+std::vector<std::string> renderReportParts(const ReportInput& in, ReportFormat format, const ReportOptions& opts = {});
 
 // A stable identifier of a finding across runs (rule, resource, message).
 std::string fingerprint(const Finding& f);

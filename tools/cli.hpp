@@ -2,6 +2,7 @@
 // entry point per subcommand.
 #pragma once
 
+#include <atomic>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -35,6 +36,12 @@ void printDiagnostics(const Diagnostics& ds, const Common& common);
 // Loads fact inputs (files and folders), printing warnings; nullptr on error
 // (diagnostics already printed).
 std::shared_ptr<const FactBase> loadFactsOrReport(const std::vector<std::string>& paths, const Common& common);
+// The same in two steps, for a load that runs alongside other work: the load
+// (with the progress display; stops early once *cancel is true), then its
+// diagnostics printed and the facts returned (null after an error).
+Result<std::shared_ptr<const FactBase>> loadFactsWithProgress(const std::vector<std::string>& paths,
+                                                              const std::atomic<bool>* cancel = nullptr);
+std::shared_ptr<const FactBase> reportLoad(const Result<std::shared_ptr<const FactBase>>& facts, const Common& common);
 
 // Each subcommand registers its options on `app` and returns the function
 // that runs it once the command line has been parsed.

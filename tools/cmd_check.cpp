@@ -1,7 +1,10 @@
 // `ward check`: evaluate policies (and the standard library) over fact inputs.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <future>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -34,29 +37,37 @@ struct CheckArgs {
 // Wall-clock time of each phase, for --timings: where a slow check spends it.
 class PhaseTimer {
 public:
-  explicit PhaseTimer(bool on) : on_(on), last_(Clock::now()) {}
-  void lap(const char* phase) {
-    if (!on_) return;
-    const auto now = Clock::now();
-    laps_.emplace_back(phase, std::chrono::duration<double, std::milli>(now - last_).count());
-    last_ = now;
+  using Clock = std::chrono::steady_clock;
+  explicit PhaseTimer(bool on) : on_(on), start_(Clock::now()), last_(start_) {}
+  // A phase from the end of the previous one to now (or to `end`).
+  void lap(const char* phase) { lapAt(phase, Clock::now()); }
+  void lapAt(const char* phase, Clock::time_point end) {
+    record(phase, end);
+    last_ = end;
+  }
+  // Two phases that ran at once, both from the end of the previous one.
+  void together(const char* a, Clock::time_point endA, const char* b, Clock::time_point endB) {
+    record(a, endA);
+    record(b, endB);
+    last_ = std::max(endA, endB);
   }
   ~PhaseTimer() {
     if (!on_ || laps_.empty()) return;
-    double total = 0;
     std::string line = "timings:";
-    for (const auto& [phase, ms] : laps_) {
-      line += fmt::format(" {} {:.1f} ms,", phase, ms);
-      total += ms;
-    }
-    line += fmt::format(" total {:.1f} ms\n", total);
+    for (const auto& [phase, ms] : laps_) line += fmt::format(" {} {:.1f} ms,", phase, ms);
+    line += fmt::format(" total {:.1f} ms\n", ms(start_, last_));
     fputs(line.c_str(), stderr);
   }
 
 private:
-  using Clock = std::chrono::steady_clock;
+  static double ms(Clock::time_point from, Clock::time_point to) {
+    return std::chrono::duration<double, std::milli>(to - from).count();
+  }
+  void record(const char* phase, Clock::time_point end) {
+    if (on_) laps_.emplace_back(phase, ms(last_, end));
+  }
   bool on_;
-  Clock::time_point last_;
+  Clock::time_point start_, last_;
   std::vector<std::pair<const char*, double>> laps_;
 };
 
@@ -79,23 +90,44 @@ int runCheck(const CheckArgs& args, const Common& common) {
     printDiagnostics(readErrors, common);
     return kExitError;
   }
-  auto compiled = compilePolicies(req);
-  if (!compiled) {
-    printDiagnostics(*compiled.error().sources, compiled.error().diagnostics, common);
+  // The policies compile on a second thread while the facts load (unless
+  // --jobs 1): neither needs the other. The load stays on this thread (whose
+  // malloc arena then holds the fact base). A failed compile cancels the load,
+  // and its errors are all that is printed.
+  std::atomic<bool> cancelLoad{false};
+  PhaseTimer::Clock::time_point compileEnd;
+  auto compile = [&] {
+    auto c = compilePolicies(req);
+    compileEnd = PhaseTimer::Clock::now();
+    if (!c) cancelLoad = true;
+    return c;
+  };
+  const bool overlap = args.jobs > 1;
+  std::future<decltype(compile())> compiling;
+  std::optional<decltype(compile())> compiled;
+  if (overlap) compiling = std::async(std::launch::async, compile);
+  else compiled = compile();
+  auto loaded = loadFactsWithProgress(args.facts, &cancelLoad);
+  const auto loadEnd = PhaseTimer::Clock::now();
+  if (overlap) compiled = compiling.get();
+  if (!*compiled) {
+    printDiagnostics(*(*compiled).error().sources, (*compiled).error().diagnostics, common);
     return kExitError;
   }
-  printDiagnostics(*compiled->sources, compiled->warnings, common);
-  timer.lap("compile");
-
-  auto facts = loadFactsOrReport(args.facts, common);
+  if (overlap) {
+    timer.together("compile", compileEnd, "load", loadEnd);
+  } else {
+    timer.lapAt("compile", compileEnd);
+    timer.lapAt("load", loadEnd);
+  }
+  printDiagnostics(*(*compiled)->sources, (*compiled)->warnings, common);
+  auto facts = reportLoad(loaded, common);
   if (!facts) return kExitError;
-  timer.lap("load");
-
   EvalOptions opts;
   opts.today = today();
   opts.reach = net::reachHookFor(*facts);
   opts.threads = args.jobs;
-  auto report = evaluate(*compiled->policy, *facts, opts);
+  auto report = evaluate(*(*compiled)->policy, *facts, opts);
   if (!report) {
     fprintf(stderr, "error: %s\n", report.error().message.c_str());
     return kExitError;
@@ -103,13 +135,13 @@ int runCheck(const CheckArgs& args, const Common& common) {
   timer.lap("evaluate");
   ReportInput in;
   in.findings = std::move(report->findings);
-  in.rules = ruleMetadata(*compiled->policy);
+  in.rules = ruleMetadata(*(*compiled)->policy);
   in.factSources = args.facts;
   in.rulesEvaluated = report->rulesEvaluated;
-  TextOptions topts{common.useColor(stdout), args.verbose};
-  std::string out = renderReport(in, args.format, topts);
+  ReportOptions topts{common.useColor(stdout), args.verbose, args.jobs};
+  const std::vector<std::string> out = renderReportParts(in, args.format, topts);
   timer.lap("render");
-  fwrite(out.data(), 1, out.size(), stdout);
+  for (const std::string& part : out) fwrite(part.data(), 1, part.size(), stdout);
   fflush(stdout);
   timer.lap("write");
 

@@ -61,19 +61,26 @@ private:
 
 }  // namespace
 
-std::shared_ptr<const FactBase> loadFactsOrReport(const std::vector<std::string>& paths, const Common& common) {
+Result<std::shared_ptr<const FactBase>> loadFactsWithProgress(const std::vector<std::string>& paths,
+                                                              const std::atomic<bool>* cancel) {
   LoadLimits limits;
-  Result<std::shared_ptr<const FactBase>> facts = [&] {
-    LoadProgress progress;
-    if (progress.enabled()) limits.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
-    return loadFacts(paths, limits);
-  }();
+  limits.cancel = cancel;
+  LoadProgress progress;
+  if (progress.enabled()) limits.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
+  return loadFacts(paths, limits);
+}
+
+std::shared_ptr<const FactBase> reportLoad(const Result<std::shared_ptr<const FactBase>>& facts, const Common& common) {
   if (!facts) {
     printDiagnostics(facts.error(), common);
     return nullptr;
   }
   printDiagnostics((*facts)->warnings(), common);
   return *facts;
+}
+
+std::shared_ptr<const FactBase> loadFactsOrReport(const std::vector<std::string>& paths, const Common& common) {
+  return reportLoad(loadFactsWithProgress(paths), common);
 }
 
 }  // namespace ward::cli

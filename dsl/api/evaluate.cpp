@@ -202,7 +202,7 @@ Expected<std::string> Evaluation::render(Format format, bool verbose) const {
       case Format::Sarif: rf = ReportFormat::Sarif; break;
       case Format::Junit: rf = ReportFormat::Junit; break;
     }
-    TextOptions opts;
+    ReportOptions opts;
     opts.verbose = verbose;
     return renderReport(impl_->input, rf, opts);
   });

@@ -404,6 +404,8 @@ Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>
       else
         for (const fs::path& f : jsonFilesOf(path, ec)) bytesTotal += sizeOf(f);
     }
+  auto cancelled = [&] { return limits.cancel && limits.cancel->load(std::memory_order_relaxed); };
+  const Diagnostic cancelError = inputError(paths.empty() ? std::string() : paths.front(), "the load was cancelled");
   auto advance = [&](const fs::path& file) {
     if (!limits.progress) return;
     bytesDone += sizeOf(file);
@@ -416,6 +418,7 @@ Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>
       loader.error(inputError(path, "no such file or folder"));
       continue;
     }
+    if (cancelled()) return fail(cancelError);
     if (!fs::is_directory(st)) {
       loadFile(loader, path, {});
       advance(path);
@@ -430,6 +433,7 @@ Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>
     for (const fs::path& f : files) total += fs::file_size(f, ec);
     builder.reserveStrings(static_cast<size_t>(total / 100));
     for (const fs::path& f : files) {
+      if (cancelled()) return fail(cancelError);
       loadFile(loader, f, path);
       advance(f);
     }

@@ -2,8 +2,9 @@
 // `describe-*` outputs, auto-detected by content and merged into one FactBase.
 #pragma once
 
-#include <functional>
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +22,10 @@ struct LoadLimits {
   // Called by loadFacts after each file with the bytes read so far and the
   // bytes of every input file (for a progress display); may be empty.
   std::function<void(uint64_t bytesDone, uint64_t bytesTotal)> progress;
+  // When set, checked before each file: once it reads true the load stops and
+  // fails with "the load was cancelled" (a host that no longer needs the
+  // facts, e.g. `ward check` whose policies failed to compile meanwhile).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Loads every path (a file, or a folder searched recursively for *.json files)

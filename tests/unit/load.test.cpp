@@ -4,6 +4,8 @@
 // of every fixture file.
 #include <doctest/doctest.h>
 
+#include <atomic>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -609,6 +611,38 @@ TEST_SUITE("load") {
     auto plain = loadFacts({folder.string()});
     REQUIRE(plain);
     CHECK(toWardJson(**plain) == toWardJson(**r));
+  }
+
+  TEST_CASE("a cancelled load stops before the next file and fails, with no fact base") {
+    const fs::path folder = dataDir() / "batfish";
+    std::atomic<bool> cancel{false};
+    LoadLimits limits;
+    limits.cancel = &cancel;
+    size_t filesSeen = 0;
+    // Cancelled from the progress callback after the third file.
+    limits.progress = [&](uint64_t, uint64_t) {
+      if (++filesSeen == 3) cancel = true;
+    };
+    auto r = loadFacts({folder.string()}, limits);
+    REQUIRE_FALSE(r);
+    CHECK(filesSeen == 3);
+    REQUIRE(r.error().size() == 1);
+    CHECK(r.error()[0].message == "the load was cancelled");
+    // Set before the load starts: no file is read.
+    filesSeen = 0;
+    auto early = loadFacts({folder.string(), dataPath("no/such/folder")}, limits);
+    REQUIRE_FALSE(early);
+    CHECK(filesSeen == 0);
+    CHECK(early.error()[0].message == "the load was cancelled");
+    // Left false, the load is the same as without the flag.
+    cancel = false;
+    LoadLimits unset;
+    std::atomic<bool> never{false};
+    unset.cancel = &never;
+    auto a = loadFacts({folder.string()}, unset), b = loadFacts({folder.string()});
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK(toWardJson(**a) == toWardJson(**b));
   }
 
   TEST_CASE("truncated copies of every fixture file fail cleanly, never partially") {
