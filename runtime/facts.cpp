@@ -191,12 +191,17 @@ FactColumn::Encoding encodingOf(const Type& t) {
     case BaseType::Int: return E::Int;
     case BaseType::Traffic: return E::Traffic;
     case BaseType::List: return E::List;
+    case BaseType::Ip:
+    case BaseType::Cidr: return E::Addr;
     default: return E::Value;
   }
 }
 }  // namespace
 
-FactColumn::FactColumn(const Type& type) : enc_(encodingOf(type)), refKind_(type.kind) {}
+FactColumn::FactColumn(const Type& type)
+    : enc_(encodingOf(type)),
+      addrTag_(type.base == BaseType::Ip ? Tag::Ip : type.base == BaseType::Cidr ? Tag::Cidr : Tag::Null),
+      refKind_(type.kind) {}
 
 void FactColumn::grow(size_t n) {
   if (n <= size_) return;
@@ -209,7 +214,8 @@ void FactColumn::grow(size_t n) {
     case Encoding::Str:
     case Encoding::Ref: u32_.resize(n, kNull32); break;
     case Encoding::Int: u64_.resize(n, kNullInt); break;
-    case Encoding::Traffic: u64_.resize(n, 0); break;
+    case Encoding::Traffic:
+    case Encoding::Addr: u64_.resize(n, 0); break;
     case Encoding::List: lists_.resize(n); break;
   }
   size_ = n;

@@ -59,7 +59,7 @@ private:
 // than a 24-byte Value each. Readers get Values back.
 class FactColumn {
 public:
-  enum class Encoding : uint8_t { Value, Bool, Str, Ref, Int, Traffic, List };
+  enum class Encoding : uint8_t { Value, Bool, Str, Ref, Int, Traffic, List, Addr };
   static constexpr uint32_t kNull32 = 0xffffffffu;
   static constexpr uint32_t kPending = 0x80000000u;  // Ref: a reference not resolved yet
   // A list: where its elements are, or null, or (while building) pending.
@@ -95,6 +95,17 @@ public:
         const ListSlot& l = lists_[i];
         return l.state == 1 ? Value::list(Arena::Facts, l.offset, l.length) : Value{};
       }
+      case Encoding::Addr: {
+        const uint64_t a = u64_[i];
+        if (a == 0) return Value{};
+        if (a & kAddrWide) return wide_[static_cast<uint32_t>(a)];
+        Value v;
+        v.tag = addrTag_;
+        v.b0 = 4;
+        v.b1 = static_cast<uint8_t>(a >> 32);
+        v.y = static_cast<uint32_t>(a);
+        return v;
+      }
     }
     return Value{};
   }
@@ -121,6 +132,16 @@ public:
         lists_[i] = v.tag == Tag::List && v.listArena() == Arena::Facts ? ListSlot{v.listOffset(), v.listLength(), 1}
                                                                         : ListSlot{};
         break;
+      case Encoding::Addr:
+        if (v.tag != addrTag_) {
+          u64_[i] = 0;
+        } else if (v.b0 == 4 && v.x == 0 && v.y <= 0xffffffffu && v.b2 == 0 && v.w == 0 && v.b1 <= 32) {
+          u64_[i] = kAddrSet | (uint64_t{v.b1} << 32) | v.y;
+        } else {
+          u64_[i] = kAddrSet | kAddrWide | wide_.size();
+          wide_.push_back(v);
+        }
+        break;
     }
   }
   // Raw access for reference resolution in the builder.
@@ -130,7 +151,13 @@ public:
 private:
   // Note: the smallest int64 stands for null in an Int column.
   static constexpr uint64_t kNullInt = 0x8000000000000000ull;
+  // An Addr column (IP addresses or CIDR blocks) keeps an IPv4 value in eight
+  // bytes, kAddrSet | prefix << 32 | address, instead of a 24-byte Value (a
+  // million security-group rules read 8 MB rather than 24); anything else
+  // (IPv6) is kAddrSet | kAddrWide | its index in wide_. Zero is null.
+  static constexpr uint64_t kAddrSet = 1ull << 63, kAddrWide = 1ull << 62;
   Encoding enc_ = Encoding::Value;
+  Tag addrTag_ = Tag::Null;  // Addr: Tag::Ip or Tag::Cidr
   KindId refKind_ = kNoKind;
   size_t size_ = 0;
   std::vector<Value> values_;
@@ -138,6 +165,7 @@ private:
   std::vector<uint32_t> u32_;
   std::vector<uint64_t> u64_;
   std::vector<ListSlot> lists_;
+  std::vector<Value> wide_;
 };
 
 // A column as the VM reads it: stored or derived, with the value that stands

@@ -113,6 +113,46 @@ TEST_SUITE("facts") {
     CHECK(v[9] == 27);
   }
 
+  TEST_CASE("address columns keep IPv4 in eight bytes and give back every value exactly") {
+    auto same = [](const Value& a, const Value& b) {
+      return a.tag == b.tag && a.b0 == b.b0 && a.b1 == b.b1 && a.b2 == b.b2 && a.w == b.w && a.x == b.x && a.y == b.y;
+    };
+    FactColumn cidrs(Type::of(BaseType::Cidr)), ips(Type::of(BaseType::Ip));
+    CHECK(cidrs.encoding() == FactColumn::Encoding::Addr);
+    CHECK(ips.encoding() == FactColumn::Encoding::Addr);
+    const std::vector<std::string> texts = {"0.0.0.0/0", "10.0.0.0/16", "255.255.255.255/32", "192.168.1.0/24",
+                                            "::/0", "2001:db8::/32", "::ffff:10.0.0.0/104", "fe80::1/128"};
+    cidrs.grow(texts.size() + 2);
+    ips.grow(texts.size() + 2);
+    std::vector<Value> want, wantIp;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      auto c = net::parseCidr(texts[i]);
+      REQUIRE(c);
+      want.push_back(Value::cidr(*c));
+      wantIp.push_back(Value::ip(c->addr));
+      cidrs.set(i, want.back());
+      ips.set(i, wantIp.back());
+    }
+    for (size_t i = 0; i < texts.size(); ++i) {
+      CAPTURE(texts[i]);
+      CHECK(same(cidrs.get(i), want[i]));
+      CHECK(same(ips.get(i), wantIp[i]));
+    }
+    // Unset entries and values of another type read as null.
+    CHECK(cidrs.get(texts.size()).isNull());
+    cidrs.set(texts.size() + 1, Value::integer(7));
+    CHECK(cidrs.get(texts.size() + 1).isNull());
+    ips.set(0, want[1]);  // a CIDR is not an IP
+    CHECK(ips.get(0).isNull());
+    // Setting again replaces, both ways between the compact and wide forms.
+    cidrs.set(0, want[5]);
+    cidrs.set(4, want[1]);
+    CHECK(same(cidrs.get(0), want[5]));
+    CHECK(same(cidrs.get(4), want[1]));
+    cidrs.set(0, Value{});
+    CHECK(cidrs.get(0).isNull());
+  }
+
   TEST_CASE("dates round-trip and invalid dates are refused") {
     CHECK(parseDate("1970-01-01") == 0);
     CHECK(parseDate("2024-02-29").has_value());
