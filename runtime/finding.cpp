@@ -70,20 +70,20 @@ std::pair<uint64_t, uint64_t> prefix16(const std::string& s) {
 
 // Dense ranks of the distinct values of one string field, in string order.
 template <class Field>
-std::vector<uint32_t> ranks(const std::vector<Finding>& findings, Field field) {
+std::vector<uint32_t> ranks(std::span<const Finding* const> findings, Field field) {
   std::vector<std::string_view> distinct;
   std::unordered_map<std::string_view, uint32_t> rank;
-  for (const Finding& f : findings)
-    if (rank.emplace(field(f), 0).second) distinct.push_back(field(f));
+  for (const Finding* f : findings)
+    if (rank.emplace(field(*f), 0).second) distinct.push_back(field(*f));
   std::sort(distinct.begin(), distinct.end());
   for (uint32_t i = 0; i < distinct.size(); ++i) rank[distinct[i]] = i;
   std::vector<uint32_t> out;
   out.reserve(findings.size());
   std::string_view last;
   uint32_t lastRank = 0;
-  for (const Finding& f : findings) {
+  for (const Finding* f : findings) {
     // Findings of one rule come together: most lookups repeat the last one.
-    std::string_view v = field(f);
+    std::string_view v = field(*f);
     if (out.empty() || v != last) {
       last = v;
       lastRank = rank.at(v);
@@ -95,12 +95,11 @@ std::vector<uint32_t> ranks(const std::vector<Finding>& findings, Field field) {
 
 }  // namespace
 
-void sortFindings(std::vector<Finding>& findings) {
+std::vector<uint32_t> sortedOrder(std::span<const Finding* const> findings) {
   // Optimization: the sort moves compact keys (rule and kind ranks, the
   // first 16 bytes of the resource id), not Findings (a dozen strings and
   // vectors each), and only ties read the findings again; with tens of
-  // thousands of findings this keeps the sort in cache. Every finding then
-  // moves once, into place.
+  // thousands of findings this keeps the sort in cache.
   struct Key {
     uint32_t rule, kind;
     std::pair<uint64_t, uint64_t> id;
@@ -110,16 +109,26 @@ void sortFindings(std::vector<Finding>& findings) {
   const std::vector<uint32_t> kind =
       ranks(findings, [](const Finding& f) -> std::string_view { return f.resourceKind; });
   std::vector<Key> keys(findings.size());
-  for (uint32_t i = 0; i < keys.size(); ++i) keys[i] = Key{rule[i], kind[i], prefix16(findings[i].resourceId), i};
+  for (uint32_t i = 0; i < keys.size(); ++i) keys[i] = Key{rule[i], kind[i], prefix16(findings[i]->resourceId), i};
   std::stable_sort(keys.begin(), keys.end(), [&](const Key& x, const Key& y) {
     if (x.rule != y.rule) return x.rule < y.rule;
     if (x.kind != y.kind) return x.kind < y.kind;
     if (x.id != y.id) return x.id < y.id;
-    return compareFindings(findings[x.index], findings[y.index]) < 0;
+    return compareFindings(*findings[x.index], *findings[y.index]) < 0;
   });
+  std::vector<uint32_t> order(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) order[i] = keys[i].index;
+  return order;
+}
+
+void sortFindings(std::vector<Finding>& findings) {
+  std::vector<const Finding*> refs(findings.size());
+  for (size_t i = 0; i < findings.size(); ++i) refs[i] = &findings[i];
+  const std::vector<uint32_t> order = sortedOrder(refs);
+  // Every finding moves once, into place.
   std::vector<Finding> sorted;
   sorted.reserve(findings.size());
-  for (const Key& k : keys) sorted.push_back(std::move(findings[k.index]));
+  for (uint32_t i : order) sorted.push_back(std::move(findings[i]));
   findings.swap(sorted);
 }
 

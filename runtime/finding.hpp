@@ -1,6 +1,8 @@
 // Findings: what a failed rule reports, with everything needed to explain it.
 #pragma once
 
+#include <cstdint>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -57,5 +59,9 @@ int compareFindings(const Finding& a, const Finding& b);
 bool findingLess(const Finding& a, const Finding& b);
 // Sorts into that order, keeping the given order of equal findings.
 void sortFindings(std::vector<Finding>& findings);
+// The same order as positions in `findings` (stable), for findings that are
+// not in one vector: an evaluation's threads' findings are moved from where
+// they are straight into place.
+std::vector<uint32_t> sortedOrder(std::span<const Finding* const> findings);
 
 }  // namespace ward

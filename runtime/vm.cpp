@@ -704,14 +704,23 @@ tl::expected<Report, EvalError> evaluate(const CompiledPolicy& policy, const Fac
     return tl::unexpected(EvalError{EvalErrorCode::FindingLimit,
                                     fmt::format("more than {} findings", options.limits.maxFindings)});
   // Findings in rule order, as one thread would have made them, so that the
-  // stable sort below gives the same report whatever the thread count.
-  report.findings.reserve(total);
+  // stable sort gives the same report whatever the thread count; then the
+  // expired-exemption warnings. Each finding then moves once, from its
+  // thread's vector straight into its sorted place.
+  std::vector<Finding> expiredWarnings;
+  for (vm::Shard& s : shards) vm::markExempted(policy, options.today, s.findings);
+  vm::expiredExemptions(policy, options.today, expiredWarnings, report.expiredExemptions);
+  std::vector<Finding*> inRuleOrder;
+  inRuleOrder.reserve(total + expiredWarnings.size());
   for (const vm::RuleSpan& sp : spans) {
     std::vector<Finding>& from = shards[sp.shard].findings;
-    for (size_t k = sp.begin; k < sp.end; ++k) report.findings.push_back(std::move(from[k]));
+    for (size_t k = sp.begin; k < sp.end; ++k) inRuleOrder.push_back(&from[k]);
   }
-  vm::applyExemptions(policy, options.today, report.findings, report.expiredExemptions);
-  sortFindings(report.findings);
+  for (Finding& f : expiredWarnings) inRuleOrder.push_back(&f);
+  const std::vector<uint32_t> order =
+      sortedOrder(std::span<const Finding* const>(inRuleOrder.data(), inRuleOrder.size()));
+  report.findings.reserve(order.size());
+  for (uint32_t i : order) report.findings.push_back(std::move(*inRuleOrder[i]));
   return report;
 }
 

@@ -118,10 +118,8 @@ void markExempted(const CompiledPolicy& policy, int64_t today, std::vector<Findi
   }
 }
 
-void applyExemptions(const CompiledPolicy& policy, int64_t today, std::vector<Finding>& findings,
-                     std::vector<std::string>& expired) {
-  if (policy.exemptions.empty()) return;
-  markExempted(policy, today, findings);
+void expiredExemptions(const CompiledPolicy& policy, int64_t today, std::vector<Finding>& findings,
+                       std::vector<std::string>& expired) {
   for (const CompiledExemption& e : policy.exemptions) {
     if (!e.until || *e.until >= today) continue;
     std::string date = formatDate(*e.until);

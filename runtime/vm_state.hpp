@@ -122,10 +122,11 @@ Value callHost(EvalState& st, uint32_t id, const Value* args, uint32_t argc);
 // --- findings (vm_findings.cpp) ---
 // The current rule's require failed: build and record its finding.
 bool reportFinding(EvalState& st, Value* frame, Value* sp);
-// Marks exempted findings and adds ward.exemption_expired findings.
 // Marks the findings an unexpired exemption covers (exempted, with its reason).
 void markExempted(const CompiledPolicy& policy, int64_t today, std::vector<Finding>& findings);
-void applyExemptions(const CompiledPolicy& policy, int64_t today, std::vector<Finding>& findings,
-                     std::vector<std::string>& expired);
+// Appends a ward.exemption_expired warning to `findings` for every expired
+// exemption, and its summary line to `expired`.
+void expiredExemptions(const CompiledPolicy& policy, int64_t today, std::vector<Finding>& findings,
+                       std::vector<std::string>& expired);
 
 }  // namespace ward::vm
