@@ -454,7 +454,14 @@ void Compiler::binary(const Expr& e) {
       }
       const Expr* k = literalConstant(b) ? &b : literalConstant(a) ? &a : nullptr;
       if (k) {
-        expr(k == &b ? a : b);
+        const Expr& x = k == &b ? a : b;
+        // A local (often an inlined def's parameter) is read and compared in
+        // one instruction.
+        if (x.kind == ExprKind::Name && x.ref == ast::NameRef::Local) {
+          em->emit(eq ? Op::LocalEqConst : Op::LocalNeConst, slotOf(x.slot), em->constant(*literalConstant(*k)));
+          return;
+        }
+        expr(x);
         em->emit(eq ? Op::EqConst : Op::NeConst, em->constant(*literalConstant(*k)));
         return;
       }

@@ -53,7 +53,8 @@ unsigned operandWords(OperandKind k) {
     case OperandKind::Call: return 1;
     case OperandKind::SlotAttr:
     case OperandKind::SlotKind:
-    case OperandKind::SlotJump: return 2;
+    case OperandKind::SlotJump:
+    case OperandKind::SlotConst: return 2;
     case OperandKind::IterJump: return 3;
   }
   return 0;
@@ -163,6 +164,7 @@ std::string disassemble(const Chunk& chunk, const DisasmNames& names) {
       case OperandKind::SlotKind: operands = fmt::format("${} {}", w(0), kindName(names, w(1))); break;
       case OperandKind::SlotJump: operands = fmt::format("${} -> {:04}", w(0), w(1)); break;
       case OperandKind::IterJump: operands = fmt::format("${} ${} -> {:04}", w(0), w(1), w(2)); break;
+      case OperandKind::SlotConst: operands = fmt::format("${} {}", w(0), constantText(chunk, w(1))); break;
     }
     if (operands.empty())
       out += fmt::format("{:04}  {}\n", pc, opName(op));

@@ -30,6 +30,7 @@ enum class OperandKind : uint8_t {
   SlotKind,  // slot, kind
   SlotJump,  // slot, target
   IterJump,  // iterator slot, variable slot, target
+  SlotConst, // slot, index into Chunk::constants
 };
 
 enum class Op : uint8_t {

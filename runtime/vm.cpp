@@ -203,6 +203,21 @@ bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& ou
         }
         break;
       }
+      case Op::LocalEqConst:
+      case Op::LocalNeConst: {
+        const Value& v = frame[ip[0]];
+        const Value& c = consts[ip[1]];
+        ip += 2;
+        bool r;
+        if (eqFast(v, c, r)) {
+          *sp++ = Value::boolean(op == Op::LocalEqConst ? r : !r);
+        } else {
+          WARD_SAVE_IP();
+          const Value out = compareOp(st, op == Op::LocalEqConst ? Op::Eq : Op::Ne, v, c);
+          *sp++ = out;
+        }
+        break;
+      }
       case Op::IsNull:
       case Op::NotNull: {
         Value& v = sp[-1];
