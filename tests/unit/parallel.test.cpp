@@ -3,7 +3,9 @@
 // same error as a sequential run (the earliest failing rule); budgets summed.
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "dsl/driver.hpp"
@@ -62,6 +64,37 @@ TEST_SUITE("parallel") {
         REQUIRE(many);
         CHECK(render(*many) == want);
       }
+    }
+  }
+
+  TEST_CASE("compiling and loading at once (as ward check does) give what they give one after the other") {
+    const std::string estate = std::string(WARD_SOURCE_ROOT) + "/examples/estates/network-mistakes";
+    const Compilation seqPolicy = compile(true);
+    auto seqFacts = loadFacts({estate});
+    REQUIRE(seqFacts);
+    EvalOptions o;
+    o.reach = net::reachHookFor(**seqFacts);
+    auto seqReport = evaluate(*seqPolicy.policy, **seqFacts, o);
+    REQUIRE(seqReport);
+    for (int round = 0; round < 3; ++round) {
+      std::optional<tl::expected<Compilation, CompileFailure>> compiled;
+      std::thread compiler([&] {
+        CompileRequest req;
+        req.withStdlib = true;
+        compiled = compilePolicies(req);
+      });
+      auto facts = loadFacts({estate});
+      compiler.join();
+      REQUIRE(facts);
+      REQUIRE(compiled);
+      REQUIRE(*compiled);
+      CHECK(toWardJson(**facts) == toWardJson(**seqFacts));
+      EvalOptions p;
+      p.reach = net::reachHookFor(**facts);
+      p.threads = 2;
+      auto report = evaluate(*(**compiled).policy, **facts, p);
+      REQUIRE(report);
+      CHECK(render(*report) == render(*seqReport));
     }
   }
 
