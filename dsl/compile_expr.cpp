@@ -342,6 +342,11 @@ void Compiler::name(const Expr& e) {
   }
 }
 
+bool isLocalAttr(const Expr& e) {
+  return e.kind == ExprKind::Member && e.kind_ != kNoKind && e.attr != kNoAttr && e.args[0]->kind == ExprKind::Name &&
+         e.args[0]->ref == ast::NameRef::Local;
+}
+
 void Compiler::member(const Expr& e) {
   const Expr& recv = *e.args[0];
   if (e.kind_ == kNoKind || e.attr == kNoAttr) {
@@ -440,7 +445,14 @@ void Compiler::binary(const Expr& e) {
       // Optimization: `x == "const"` compares against a string in one step.
       const Expr* lit = b.kind == ExprKind::String ? &b : a.kind == ExprKind::String ? &a : nullptr;
       if (lit) {
-        expr(lit == &b ? a : b);
+        const Expr& x = lit == &b ? a : b;
+        if (isLocalAttr(x)) {  // read and compared in one instruction
+          em->position(x.span);
+          em->emit(e.binaryOp == BinaryOp::Eq ? Op::LocalAttrEqStr : Op::LocalAttrNeStr, slotOf(x.args[0]->slot),
+                   packAttr(x.kind_, x.attr), str(lit->text));
+          return;
+        }
+        expr(x);
         em->emit(e.binaryOp == BinaryOp::Eq ? Op::EqStr : Op::NeStr, str(lit->text));
         return;
       }
@@ -448,7 +460,13 @@ void Compiler::binary(const Expr& e) {
       // stack in place (the literal has no effects, so its side is free).
       const bool eq = e.binaryOp == BinaryOp::Eq;
       if (a.kind == ExprKind::Null || b.kind == ExprKind::Null) {
-        expr(a.kind == ExprKind::Null ? b : a);
+        const Expr& x = a.kind == ExprKind::Null ? b : a;
+        if (isLocalAttr(x)) {
+          em->position(x.span);
+          em->emit(eq ? Op::LocalAttrIsNull : Op::LocalAttrNotNull, slotOf(x.args[0]->slot), packAttr(x.kind_, x.attr));
+          return;
+        }
+        expr(x);
         em->emit(eq ? Op::IsNull : Op::NotNull);
         return;
       }

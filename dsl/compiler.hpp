@@ -139,6 +139,8 @@ private:
 
 // --- AST helpers (compile_expr.cpp) ---
 bool isLiteral(const ast::Expr& e);
+// `x.attr` with x a local and the attribute resolved (one LocalAttr).
+bool isLocalAttr(const ast::Expr& e);
 // The largest slot an expression names (quantifier variables, locals), +1.
 uint32_t slotsUsed(const ast::Expr* e);
 // Does the expression (or a def it calls) call reach()?

@@ -55,7 +55,8 @@ unsigned operandWords(OperandKind k) {
     case OperandKind::SlotKind:
     case OperandKind::SlotJump:
     case OperandKind::SlotConst: return 2;
-    case OperandKind::IterJump: return 3;
+    case OperandKind::IterJump:
+    case OperandKind::SlotAttrStr: return 3;
   }
   return 0;
 }
@@ -165,6 +166,9 @@ std::string disassemble(const Chunk& chunk, const DisasmNames& names) {
       case OperandKind::SlotJump: operands = fmt::format("${} -> {:04}", w(0), w(1)); break;
       case OperandKind::IterJump: operands = fmt::format("${} ${} -> {:04}", w(0), w(1), w(2)); break;
       case OperandKind::SlotConst: operands = fmt::format("${} {}", w(0), constantText(chunk, w(1))); break;
+      case OperandKind::SlotAttrStr:
+        operands = fmt::format("${} {} {}", w(0), attrName(names, w(1)), stringName(names, w(2)));
+        break;
     }
     if (operands.empty())
       out += fmt::format("{:04}  {}\n", pc, opName(op));

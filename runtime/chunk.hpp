@@ -31,6 +31,7 @@ enum class OperandKind : uint8_t {
   SlotJump,  // slot, target
   IterJump,  // iterator slot, variable slot, target
   SlotConst, // slot, index into Chunk::constants
+  SlotAttrStr,  // slot, kind << 16 | attr, string
 };
 
 enum class Op : uint8_t {

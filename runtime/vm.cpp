@@ -203,6 +203,34 @@ bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& ou
         }
         break;
       }
+      case Op::LocalAttrIsNull:
+      case Op::LocalAttrNotNull:
+      case Op::LocalAttrEqStr:
+      case Op::LocalAttrNeStr: {
+        const Value& e = frame[ip[0]];
+        const uint32_t w = ip[1];
+        const bool withStr = op == Op::LocalAttrEqStr || op == Op::LocalAttrNeStr;
+        const StrId s = withStr ? st.mapStr(ip[2]) : 0;
+        ip += withStr ? 3 : 2;
+        Value v;
+        if (e.tag == Tag::Entity && e.entityKind() == attrKind(w)) {
+          v = fb.get(attrKind(w), e.entityIndex(), attrId(w));
+        } else {
+          WARD_SAVE_IP();
+          v = getAttrSlow(st, e, attrKind(w), attrId(w));
+        }
+        // As IsNull / NotNull / EqStr / NeStr after LocalAttr: an error stays.
+        if (v.tag != Tag::Error) {
+          if (withStr) {
+            const bool eq = v.tag == Tag::String && v.b0 == 0 && v.asString() == s;
+            v = Value::boolean(op == Op::LocalAttrEqStr ? eq : !eq);
+          } else {
+            v = Value::boolean((v.tag == Tag::Null) == (op == Op::LocalAttrIsNull));
+          }
+        }
+        *sp++ = v;
+        break;
+      }
       case Op::LocalEqConst:
       case Op::LocalNeConst: {
         const Value& v = frame[ip[0]];
@@ -613,7 +641,9 @@ std::vector<std::pair<KindId, AttrId>> derivedColumnsRead(const CompiledPolicy& 
       const OperandKind kind = operandKind(op);
       const unsigned words = operandWords(kind);
       if (pc + words >= code.size()) return;
-      const int attrWord = kind == OperandKind::Attr ? 1 : kind == OperandKind::SlotAttr ? 2 : 0;
+      const int attrWord = kind == OperandKind::Attr ? 1
+                           : kind == OperandKind::SlotAttr || kind == OperandKind::SlotAttrStr ? 2
+                                                                                                : 0;
       if (attrWord) {
         const uint32_t w = code[pc + attrWord];
         const KindId k = attrKind(w);

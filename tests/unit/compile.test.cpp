@@ -159,36 +159,34 @@ TEST_CASE("`any` with a string comparison and a short-circuit `and`") {
 -- for v ($0) in vpcs
 0000  IterKind       $2 vpc
 0003  Mark           $3
-0005  NextEntity     $2 $0 -> 0043
+0005  NextEntity     $2 $0 -> 0042
 0009  Unbind         $1
 0011  LocalAttr      $0 vpc.endpoints
 0014  IterList       $4
 0016  False
-0017  NextElem       $4 $1 -> 0037
-0021  LocalAttr      $1 vpc_endpoint.service
-0024  EqStr          "s3"
-0026  AndJump        -> 0032
-0028  LocalAttr      $1 vpc_endpoint.available
-0031  AndMerge
-0032  AnyStep        $1 -> 0037
-0035  Loop           -> 0017
-0037  JumpIfTrue     -> 0040
-0039  Fail
-0040  LoopReset      $3 -> 0005
-0043  Return
+0017  NextElem       $4 $1 -> 0036
+0021  LocalAttrEqStr $1 vpc_endpoint.service "s3"
+0025  AndJump        -> 0031
+0027  LocalAttr      $1 vpc_endpoint.available
+0030  AndMerge
+0031  AnyStep        $1 -> 0036
+0034  Loop           -> 0017
+0036  JumpIfTrue     -> 0039
+0038  Fail
+0039  LoopReset      $3 -> 0005
+0042  Return
 -- explain `any e in v.endpoints: e.service == "s3" and e.available` --
 0000  LocalAttr      $0 vpc.endpoints
 0003  IterList       $5
 0005  False
-0006  NextElem       $5 $1 -> 0026
-0010  LocalAttr      $1 vpc_endpoint.service
-0013  EqStr          "s3"
-0015  AndJump        -> 0021
-0017  LocalAttr      $1 vpc_endpoint.available
-0020  AndMerge
-0021  AnyStep        $1 -> 0026
-0024  Loop           -> 0006
-0026  Return
+0006  NextElem       $5 $1 -> 0025
+0010  LocalAttrEqStr $1 vpc_endpoint.service "s3"
+0014  AndJump        -> 0020
+0016  LocalAttr      $1 vpc_endpoint.available
+0019  AndMerge
+0020  AnyStep        $1 -> 0025
+0023  Loop           -> 0006
+0025  Return
 )");
 }
 
@@ -201,25 +199,23 @@ TEST_CASE("comparisons with null or a literal test the top of the stack in place
 -- for s ($0) in subnets
 0000  IterKind       $1 subnet
 0003  Mark           $2
-0005  NextEntity     $1 $0 -> 0035
-0009  LocalAttr      $0 subnet.cidr
-0012  NotNull
-0013  AndJump        -> 0029
-0015  LocalAttr      $0 subnet.cidr
-0018  EqConst        0.0.0.0/0
-0020  OrJump         -> 0028
-0022  LocalAttr      $0 subnet.cidr
-0025  NeConst        10.0.0.0/8
-0027  OrMerge
-0028  AndMerge
-0029  JumpIfTrue     -> 0032
-0031  Fail
-0032  LoopReset      $2 -> 0005
-0035  Return
+0005  NextEntity     $1 $0 -> 0034
+0009  LocalAttrNotNull $0 subnet.cidr
+0012  AndJump        -> 0028
+0014  LocalAttr      $0 subnet.cidr
+0017  EqConst        0.0.0.0/0
+0019  OrJump         -> 0027
+0021  LocalAttr      $0 subnet.cidr
+0024  NeConst        10.0.0.0/8
+0026  OrMerge
+0027  AndMerge
+0028  JumpIfTrue     -> 0031
+0030  Fail
+0031  LoopReset      $2 -> 0005
+0034  Return
 -- explain `s.cidr != null` --
-0000  LocalAttr      $0 subnet.cidr
-0003  NotNull
-0004  Return
+0000  LocalAttrNotNull $0 subnet.cidr
+0003  Return
 -- operand `s.cidr` --
 0000  LocalAttr      $0 subnet.cidr
 0003  Return
@@ -238,6 +234,21 @@ TEST_CASE("comparisons with null or a literal test the top of the stack in place
 0000  LocalAttr      $0 subnet.cidr
 0003  Return
 )");
+}
+
+TEST_CASE("a local's attribute against null or a string is one instruction; other values are tested in place") {
+  Fixture f;
+  f.rule(f.module(), "fused", {{"s", "subnets"}},
+         "s.cidr != null and s.az == \"a\" and s.vpc.cidr == null and s.vpc.id != \"b\"");
+  auto p = compileFixture(f);
+  const std::string body = listing(*p, "fused");
+  const std::string rule = body.substr(0, body.find("-- explain"));
+  CHECK(rule.find("LocalAttrNotNull $0 subnet.cidr\n") != std::string::npos);
+  CHECK(rule.find("LocalAttrEqStr $0 subnet.az \"a\"\n") != std::string::npos);
+  // s.vpc is not a local: GetAttr, then the test in place.
+  CHECK(rule.find("GetAttr        vpc.cidr\n") != std::string::npos);
+  CHECK(rule.find("  IsNull\n") != std::string::npos);
+  CHECK(rule.find("  NeStr          \"b\"\n") != std::string::npos);
 }
 
 TEST_CASE("defs are inlined on the caller's slots; lets are chunks of their own") {
@@ -260,34 +271,33 @@ TEST_CASE("defs are inlined on the caller's slots; lets are chunks of their own"
 -- for s ($0) in subnets where s.az != "x"
 0000  IterKind       $1 subnet
 0003  Mark           $2
-0005  NextEntity     $1 $0 -> 0063
-0009  LocalAttr      $0 subnet.az
-0012  NeStr          "x"
-0014  JumpIfNotTrue  -> 0060
-0016  LocalAttr      $0 subnet.available_ips
-0019  LoadGlobal     min_ips
-0021  Ge
-0022  OrJump         -> 0057
-0024  LocalAttr      $0 subnet.vpc
-0027  StoreLocal     $3
-0029  Const          100
-0031  StoreLocal     $4
-0033  LocalAttr      $3 vpc.subnets
-0036  IterList       $5
-0038  Const          0
-0040  NextElem       $5 $6 -> 0053
-0044  LocalAttr      $6 subnet.available_ips
-0047  LoadLocal      $4
-0049  Gt
-0050  CountStep
-0051  Loop           -> 0040
-0053  Const          1
-0055  Gt
-0056  OrMerge
-0057  JumpIfTrue     -> 0060
-0059  Fail
-0060  LoopReset      $2 -> 0005
-0063  Return
+0005  NextEntity     $1 $0 -> 0062
+0009  LocalAttrNeStr $0 subnet.az "x"
+0013  JumpIfNotTrue  -> 0059
+0015  LocalAttr      $0 subnet.available_ips
+0018  LoadGlobal     min_ips
+0020  Ge
+0021  OrJump         -> 0056
+0023  LocalAttr      $0 subnet.vpc
+0026  StoreLocal     $3
+0028  Const          100
+0030  StoreLocal     $4
+0032  LocalAttr      $3 vpc.subnets
+0035  IterList       $5
+0037  Const          0
+0039  NextElem       $5 $6 -> 0052
+0043  LocalAttr      $6 subnet.available_ips
+0046  LoadLocal      $4
+0048  Gt
+0049  CountStep
+0050  Loop           -> 0039
+0052  Const          1
+0054  Gt
+0055  OrMerge
+0056  JumpIfTrue     -> 0059
+0058  Fail
+0059  LoopReset      $2 -> 0005
+0062  Return
 -- operand `roomy(s)` --
 0000  LocalAttr      $0 subnet.available_ips
 0003  LoadGlobal     min_ips
