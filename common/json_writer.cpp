@@ -139,11 +139,6 @@ JsonWriter JsonWriter::fork(bool afterSibling) const {
   return part;
 }
 
-void JsonWriter::splice(const JsonWriter& part) {
-  out_ += part.out_;
-  follow(part);
-}
-
 void JsonWriter::follow(const JsonWriter& part) {
   assert(part.stack_.size() == stack_.size() && !afterKey_);
   if (!stack_.empty() && !part.stack_.back().first) stack_.back().first = false;

@@ -42,13 +42,12 @@ public:
 
   // Parallel output: fork() gives a writer that continues from where this
   // one stands (same nesting, an empty text) so that a part of the current
-  // array or object can be written on another thread; splice() appends its
-  // text back, in order. `afterSibling` says that an earlier part (spliced
-  // before this one) writes at least one member, so this one starts with a
-  // comma.
+  // array or object can be written on another thread. `afterSibling` says
+  // that an earlier part writes at least one member, so this one starts with
+  // a comma. Afterwards follow() takes on the part's state (whether the
+  // container has members yet); the caller puts the texts in order: this
+  // writer's text so far (take()), each part's, then what this one writes next.
   JsonWriter fork(bool afterSibling) const;
-  void splice(const JsonWriter& part);
-  // splice() without the text: the caller puts the part's text in place.
   void follow(const JsonWriter& part);
   void reserve(size_t bytes) { out_.reserve(bytes); }
 

@@ -2,6 +2,7 @@
 #include "runtime/report.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <thread>
 #include <unordered_map>
 
@@ -176,10 +177,25 @@ void writeFindings(JsonWriter& w, const std::vector<Finding>& findings, uint32_t
     writers[s].reserve(bytes);
     for (size_t i = from; i < to; ++i) writeOne(writers[s], findings[i]);
   };
+  // An exception (out of memory) is rethrown here, once every thread is joined.
+  std::vector<std::exception_ptr> failures(slices);
   std::vector<std::thread> pool;
-  for (size_t s = 1; s < slices; ++s) pool.emplace_back(writeSlice, s);
-  writeSlice(0);
+  for (size_t s = 1; s < slices; ++s)
+    pool.emplace_back([&, s] {
+      try {
+        writeSlice(s);
+      } catch (...) {
+        failures[s] = std::current_exception();
+      }
+    });
+  try {
+    writeSlice(0);
+  } catch (...) {
+    failures[0] = std::current_exception();
+  }
   for (std::thread& t : pool) t.join();
+  for (const std::exception_ptr& e : failures)
+    if (e) std::rethrow_exception(e);
   for (JsonWriter& part : writers) {
     w.follow(part);
     parts.push_back(part.take());

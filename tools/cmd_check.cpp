@@ -104,14 +104,14 @@ int runCheck(const CheckArgs& args, const Common& common) {
   };
   const bool overlap = args.jobs > 1;
   std::future<decltype(compile())> compiling;
-  std::optional<decltype(compile())> compiled;
+  std::optional<decltype(compile())> compiledFirst;
   if (overlap) compiling = std::async(std::launch::async, compile);
-  else compiled = compile();
+  else compiledFirst = compile();
   auto loaded = loadFactsWithProgress(args.facts, &cancelLoad);
   const auto loadEnd = PhaseTimer::Clock::now();
-  if (overlap) compiled = compiling.get();
-  if (!*compiled) {
-    printDiagnostics(*(*compiled).error().sources, (*compiled).error().diagnostics, common);
+  auto compiled = overlap ? compiling.get() : std::move(*compiledFirst);
+  if (!compiled) {
+    printDiagnostics(*compiled.error().sources, compiled.error().diagnostics, common);
     return kExitError;
   }
   if (overlap) {
@@ -120,14 +120,14 @@ int runCheck(const CheckArgs& args, const Common& common) {
     timer.lapAt("compile", compileEnd);
     timer.lapAt("load", loadEnd);
   }
-  printDiagnostics(*(*compiled)->sources, (*compiled)->warnings, common);
+  printDiagnostics(*compiled->sources, compiled->warnings, common);
   auto facts = reportLoad(loaded, common);
   if (!facts) return kExitError;
   EvalOptions opts;
   opts.today = today();
   opts.reach = net::reachHookFor(*facts);
   opts.threads = args.jobs;
-  auto report = evaluate(*(*compiled)->policy, *facts, opts);
+  auto report = evaluate(*compiled->policy, *facts, opts);
   if (!report) {
     fprintf(stderr, "error: %s\n", report.error().message.c_str());
     return kExitError;
@@ -135,7 +135,7 @@ int runCheck(const CheckArgs& args, const Common& common) {
   timer.lap("evaluate");
   ReportInput in;
   in.findings = std::move(report->findings);
-  in.rules = ruleMetadata(*(*compiled)->policy);
+  in.rules = ruleMetadata(*compiled->policy);
   in.factSources = args.facts;
   in.rulesEvaluated = report->rulesEvaluated;
   ReportOptions topts{common.useColor(stdout), args.verbose, args.jobs};

@@ -96,18 +96,22 @@ TEST_SUITE("report") {
   TEST_CASE("a forked writer continues the parent's nesting and commas") {
     JsonWriter w;
     w.beginObject().key("xs").beginArray();
+    std::string text = w.take();
     JsonWriter a = w.fork(false), b = w.fork(true), empty = w.fork(true);
     a.value(1).value(2);
     b.beginObject().field("k", "v").endObject();
-    w.splice(a);
-    w.splice(b);
-    w.splice(empty);
+    for (JsonWriter* part : {&a, &b, &empty}) {
+      w.follow(*part);
+      text += part->take();
+    }
     w.value(3);
     w.endArray().endObject();
-    CHECK(w.str() == "{\n  \"xs\": [\n    1,\n    2,\n    {\n      \"k\": \"v\"\n    },\n    3\n  ]\n}\n");
+    text += w.take();
+    CHECK(text == "{\n  \"xs\": [\n    1,\n    2,\n    {\n      \"k\": \"v\"\n    },\n    3\n  ]\n}\n");
+    // An empty part leaves an empty container empty.
     JsonWriter only;
     only.beginArray();
-    only.splice(only.fork(false));
+    only.follow(only.fork(false));
     only.endArray();
     CHECK(only.str() == "[]\n");
   }
