@@ -141,10 +141,41 @@ Answers readExpected(const fs::path& file) {
   return out;
 }
 
-std::shared_ptr<const FactBase> load(const std::string& accounts) {
-  auto r = loadFacts({accounts});
+// Threads of every load (--load-threads; 0 = the loader's choice).
+unsigned gLoadThreads = 0;
+
+std::shared_ptr<const FactBase> load(const std::string& accounts, unsigned threads, LoadStats* stats = nullptr) {
+  LoadLimits limits;
+  limits.threads = threads;
+  limits.stats = stats;
+  auto r = loadFacts({accounts}, limits);
   if (!r) die("load failed: " + (r.error().empty() ? std::string("?") : r.error().front().message));
   return *r;
+}
+std::shared_ptr<const FactBase> load(const std::string& accounts) { return load(accounts, gLoadThreads); }
+
+// Everything a load produced (the stored facts in order, the strings in id
+// order, the warnings), to compare a parallel load with a one-thread one.
+std::string loadFingerprint(const FactBase& fb) {
+  std::string out = toWardJson(fb);
+  for (StrId s = 0; s < fb.strings().size(); ++s) {
+    out += '\n';
+    out += fb.str(s);
+  }
+  for (const Diagnostic& d : fb.warnings()) out += "\n" + d.message;
+  return out;
+}
+
+// Whether loading on two threads gives exactly the one-thread fact base, with
+// the two parts merged rather than one loaded again.
+bool parallelLoadAgrees(const std::string& accounts, bool print) {
+  LoadStats stats;
+  const bool same = loadFingerprint(*load(accounts, 1)) == loadFingerprint(*load(accounts, 2, &stats));
+  const bool ok = same && stats.parts >= 2 && stats.reloaded == 0;
+  if (print)
+    std::printf("%s parallel-load: %u parts, %u loaded again, %s the one-thread fact base\n", ok ? "PASS" : "FAIL",
+                stats.parts, stats.reloaded, same ? "identical to" : "DIFFERS from");
+  return ok;
 }
 
 // The floor for W1: simdjson's DOM parse of every file, read from disk the
@@ -394,10 +425,13 @@ Options parseArgs(int argc, char** argv) {
     else if (a == "--check-only") o.only = "check";
     else if (a == "--json") o.jsonOut = next();
     else if (a == "--label") o.label = next();
+    else if (a == "--load-threads") gLoadThreads = static_cast<unsigned>(std::max(0, std::atoi(next().c_str())));
     else if (a == "--help" || a == "-h") {
       std::puts(
           "usage: ward-bench --estate DIR [--runs N] [--json FILE] [--label S]\n"
-          "       ward-bench --estate DIR --check-only      answers of the VM and the hand loop vs expected.json\n"
+          "       ward-bench --estate DIR --check-only      answers of the VM and the hand loop vs expected.json,\n"
+          "                                                 and a two-thread load vs a one-thread load\n"
+          "       --load-threads N                          threads of every load (default 0: the loader's choice)\n"
           "       ward-bench --estate DIR --only load|compile|eval|eval3|evalall  one run of one workload (for callgrind)\n"
           "       ward-bench --estate DIR --only rules      each rule's evaluation time, slowest first\n"
           "       ward-bench --estate M --scaling L [--runs N] [--json FILE]  whole-stdlib evaluation of M and L\n"
@@ -573,7 +607,8 @@ int run(const Options& o) {
     HandResult hr;
     handLoop(*fb, hids, hr);
     int bad = compare("ward-vm", vmAnswers(r), want, true) + compare("hand-loop", handAnswers(*fb, hr), want, true);
-    return bad == 0 && queryOk ? 0 : 1;
+    const bool parallelOk = parallelLoadAgrees(accounts, true);
+    return bad == 0 && queryOk && parallelOk ? 0 : 1;
   }
 
   // W1: load and the simdjson floor.

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "runtime/facts_table.hpp"
+
 namespace ward {
 
 namespace {
@@ -33,11 +35,6 @@ uint64_t hashBytes(std::string_view s) {
   h ^= h >> 29;
   h *= 0x9e3779b97f4a7c15ULL;
   return h ^ (h >> 32);
-}
-
-uint32_t hashId(uint32_t v) {
-  uint64_t h = uint64_t{v} * 0x9e3779b97f4a7c15ULL;
-  return static_cast<uint32_t>(h >> 32);
 }
 
 // Lists in the fact base name their arena segment in the top bits of the
@@ -80,9 +77,19 @@ StrId Interner::intern(std::string_view s) {
 }
 
 StrId Interner::intern(std::string_view s, bool& inserted) {
+  return intern(s, static_cast<uint32_t>(hashBytes(s)), inserted);
+}
+
+std::vector<uint32_t> Interner::hashes() const {
+  std::vector<uint32_t> out(strings_.size());
+  for (uint64_t slot : slots_)
+    if (slot != 0) out[static_cast<uint32_t>(slot) - 1] = static_cast<uint32_t>(slot >> 32);
+  return out;
+}
+
+StrId Interner::intern(std::string_view s, uint32_t h, bool& inserted) {
   inserted = false;
   if ((strings_.size() + 1) * 2 > slots_.size()) rehash(slots_.empty() ? 1024 : slots_.size() * 2);
-  auto h = static_cast<uint32_t>(hashBytes(s));
   size_t mask = slots_.size() - 1;
   size_t i = h & mask;
   while (uint64_t slot = slots_[i]) {
@@ -126,58 +133,6 @@ std::optional<StrId> Interner::find(std::string_view s) const {
   }
   return std::nullopt;
 }
-
-// --- tables ---------------------------------------------------------------------
-
-namespace {
-
-// Entity index by interned id: open addressing over (StrId + 1, index) pairs,
-// so an entity costs no heap allocation of its own.
-class IdIndex {
-public:
-  std::optional<EntityIndex> find(StrId id) const {
-    if (slots_.empty()) return std::nullopt;
-    size_t mask = slots_.size() - 1;
-    for (size_t i = hashId(id) & mask;; i = (i + 1) & mask) {
-      const auto& s = slots_[i];
-      if (s.first == 0) return std::nullopt;
-      if (s.first == id + 1) return s.second;
-    }
-  }
-  // The entity with this id, or `next` after recording it as that entity.
-  std::pair<EntityIndex, bool> findOrInsert(StrId id, EntityIndex next) {
-    if ((size_ + 1) * 2 > slots_.size()) grow();
-    size_t mask = slots_.size() - 1;
-    size_t i = hashId(id) & mask;
-    for (; slots_[i].first != 0; i = (i + 1) & mask)
-      if (slots_[i].first == id + 1) return {slots_[i].second, false};
-    slots_[i] = {id + 1, next};
-    ++size_;
-    return {next, true};
-  }
-  void insert(StrId id, EntityIndex index) {
-    if ((size_ + 1) * 2 > slots_.size()) grow();
-    size_t mask = slots_.size() - 1;
-    size_t i = hashId(id) & mask;
-    while (slots_[i].first != 0) i = (i + 1) & mask;
-    slots_[i] = {id + 1, index};
-    ++size_;
-  }
-
-private:
-  void grow() {
-    BigVector<std::pair<uint32_t, uint32_t>> old;
-    old.swap(slots_);
-    slots_.assign(old.empty() ? 64 : old.size() * 2, {0, 0});
-    size_ = 0;
-    for (const auto& s : old)
-      if (s.first != 0) insert(s.first - 1, s.second);
-  }
-  BigVector<std::pair<uint32_t, uint32_t>> slots_;
-  size_t size_ = 0;
-};
-
-}  // namespace
 
 // --- FactColumn -------------------------------------------------------------------
 
@@ -231,16 +186,6 @@ void FactColumn::shrinkTo(size_t n) {
   size_ = n;
 }
 
-struct FactBase::Table {
-  uint32_t count = 0;
-  // Stored attributes: empty (never written) or one entry per entity. Derived
-  // attributes live in FactBase::derived_.
-  std::vector<FactColumn> cols;
-  std::vector<Value> fallback;  // per attribute: what an unset value reads as
-  std::vector<bool> derived;    // per attribute
-  IdIndex ids;
-  Value all;
-};
 
 Value DerivedColumn::list(std::span<const Value> elems) {
   uint64_t offset = arena_.size();
@@ -455,28 +400,6 @@ std::string formatDate(int64_t days) {
 // References waiting for finish(). The column holds a placeholder naming its
 // pending entry, so a later set() of the same attribute simply overwrites the
 // placeholder and the stale entry is skipped.
-struct FactBaseBuilder::Pending {
-  struct Ref {
-    KindId kind;
-    AttrId attr;
-    EntityIndex index;
-    StrId target;
-    uint16_t origin;  // 0: resolving to nothing is normal
-  };
-  struct RefList {
-    KindId kind;
-    AttrId attr;
-    EntityIndex index;
-    uint32_t start;
-    uint32_t length;
-    uint16_t origin;
-  };
-  std::vector<Ref> refs;
-  std::vector<RefList> lists;
-  std::vector<StrId> ids;
-  std::vector<std::string> origins{""};
-  size_t unresolved = 0;  // references with an origin that matched nothing
-};
 
 FactBaseBuilder::FactBaseBuilder(const Schema& schema)
     : fb_(std::make_unique<FactBase>(schema)), pending_(std::make_unique<Pending>()) {
@@ -525,13 +448,18 @@ EntityIndex FactBaseBuilder::upsert(KindId kind, StrId id) {
 bool FactBaseBuilder::upsertNew(KindId kind, std::string_view id, EntityIndex& index) {
   size_t before = count(kind);
   index = upsert(kind, id);
-  return count(kind) > before;
+  bool created = count(kind) > before;
+  // Merged into a builder that has the entity, it would not have been new.
+  if (created && track_) [[unlikely]] track_->mark(kind, index, Tracking::kCreatedNew);
+  return created;
 }
 
 void FactBaseBuilder::reserveStrings(size_t n) { fb_->strings_.reserve(n); }
 
 std::optional<EntityIndex> FactBaseBuilder::find(KindId kind, std::string_view id) const {
-  return fb_->find(kind, id);
+  auto found = fb_->find(kind, id);
+  if (!found && track_) [[unlikely]] track_->misses.emplace_back(kind, std::string(id));
+  return found;
 }
 
 void FactBaseBuilder::setRef(KindId kind, EntityIndex index, AttrId attr, std::string_view targetId) {
@@ -550,6 +478,7 @@ void FactBaseBuilder::setRef(KindId kind, EntityIndex index, AttrId attr, StrId 
   if (col.size() <= index) col.grow(t.count);
   col.ref(index) = FactColumn::kPending | static_cast<uint32_t>(pending_->refs.size());
   pending_->refs.push_back({kind, attr, index, targetId, origin});
+  if (track_) [[unlikely]] noteWrite(slotBase_[kind] + attr, index);
 }
 
 Value FactBaseBuilder::makeList(std::span<const Value> elems) {
@@ -577,6 +506,7 @@ void FactBaseBuilder::setRefList(KindId kind, EntityIndex index, AttrId attr, st
   pending_->lists.push_back({kind, attr, index, static_cast<uint32_t>(pending_->ids.size()),
                              static_cast<uint32_t>(targetIds.size()), origin});
   pending_->ids.insert(pending_->ids.end(), targetIds.begin(), targetIds.end());
+  if (track_) [[unlikely]] noteWrite(slotBase_[kind] + attr, index);
 }
 
 void FactBaseBuilder::warn(Diagnostic d) { fb_->warnings_.push_back(std::move(d)); }

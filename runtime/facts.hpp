@@ -32,6 +32,10 @@ public:
   // As above; `inserted` says whether the string is new.
   StrId intern(std::string_view s, bool& inserted);
   std::optional<StrId> find(std::string_view s) const;
+  // For merging interners: every string's hash, by id, and interning with a
+  // hash from there (it is the same function).
+  std::vector<uint32_t> hashes() const;
+  StrId intern(std::string_view s, uint32_t hash, bool& inserted);
   // Makes room for about n strings, sparing the rehashing as they come.
   void reserve(size_t n);
   std::string_view get(StrId id) const { return strings_[id]; }
@@ -149,6 +153,7 @@ public:
   ListSlot& listSlot(size_t i) { return lists_[i]; }
 
 private:
+  friend class FactBaseBuilder;  // merges copy columns entry by entry (facts_merge.cpp)
   // Note: the smallest int64 stands for null in an Int column.
   static constexpr uint64_t kNullInt = 0x8000000000000000ull;
   // An Addr column (IP addresses or CIDR blocks) keeps an IPv4 value in eight
@@ -286,9 +291,11 @@ public:
     FactColumn& col = *columns_[slot];
     if (col.size() <= index) col.grow(*counts_[kind]);
     col.set(index, v);
+    if (track_) [[unlikely]] noteWrite(slot, index);
   }
   // The stored value (null if unset); for finish hooks and merging loaders.
   Value get(KindId kind, EntityIndex index, AttrId attr) const {
+    if (track_) [[unlikely]] noteRead(kind, index, attr);
     const FactColumn& col = *columns_[slotBase_[kind] + attr];
     return index < col.size() ? col.get(index) : Value{};
   }
@@ -312,10 +319,36 @@ public:
   // builds indexes and freezes the result. The builder is spent afterwards.
   Result<std::shared_ptr<const FactBase>> finish();
 
+  // Parallel loading: a loader thread fills a builder of its own with a later
+  // part of the inputs, and absorb() appends it to the builder of the earlier
+  // part. The merge is exact (the same strings, entities, indexes, values and
+  // warnings as loading every input into one builder) because the later
+  // builder records what a merge must know: which attributes it wrote, and
+  // where its loader read state that the earlier inputs could have changed
+  // (get() of an attribute it had not written, upsertNew() creating an
+  // entity, find() missing). Call trackForMerge() on a fresh builder.
+  void trackForMerge();
+  // How other's strings and entities map into this builder.
+  struct Absorbed {
+    std::vector<StrId> strings;                    // by other's StrId
+    std::vector<std::vector<EntityIndex>> entities;  // by kind, then other's index
+  };
+  // Appends `other` (tracked, never finished) as if its inputs had been loaded
+  // here after this builder's own, and empties it. Returns nullopt, changing
+  // nothing here, when that cannot be guaranteed: other's loader read state
+  // of an entity this builder also has. The caller then loads other's inputs
+  // into this builder instead.
+  std::optional<Absorbed> absorb(FactBaseBuilder& other);
+
 private:
   struct Pending;
+  struct Tracking;
+  void noteWrite(uint32_t slot, EntityIndex index);
+  void noteRead(KindId kind, EntityIndex index, AttrId attr) const;
+  bool absorbable(const FactBaseBuilder& other) const;
   std::unique_ptr<FactBase> fb_;
   std::unique_ptr<Pending> pending_;
+  std::unique_ptr<Tracking> track_;
   std::vector<uint32_t> slotBase_;
   std::vector<FactColumn*> columns_;
   std::vector<const uint32_t*> counts_;

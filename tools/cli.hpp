@@ -40,7 +40,8 @@ std::shared_ptr<const FactBase> loadFactsOrReport(const std::vector<std::string>
 // (with the progress display; stops early once *cancel is true), then its
 // diagnostics printed and the facts returned (null after an error).
 Result<std::shared_ptr<const FactBase>> loadFactsWithProgress(const std::vector<std::string>& paths,
-                                                              const std::atomic<bool>* cancel = nullptr);
+                                                              const std::atomic<bool>* cancel = nullptr,
+                                                              unsigned threads = 0);
 std::shared_ptr<const FactBase> reportLoad(const Result<std::shared_ptr<const FactBase>>& facts, const Common& common);
 
 // Each subcommand registers its options on `app` and returns the function

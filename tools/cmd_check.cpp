@@ -107,7 +107,8 @@ int runCheck(const CheckArgs& args, const Common& common) {
   std::optional<decltype(compile())> compiledFirst;
   if (overlap) compiling = std::async(std::launch::async, compile);
   else compiledFirst = compile();
-  auto loaded = loadFactsWithProgress(args.facts, &cancelLoad);
+  // --jobs 1 loads on this thread alone too; otherwise the loader decides.
+  auto loaded = loadFactsWithProgress(args.facts, &cancelLoad, args.jobs == 1 ? 1 : 0);
   const auto loadEnd = PhaseTimer::Clock::now();
   auto compiled = overlap ? compiling.get() : std::move(*compiledFirst);
   if (!compiled) {
@@ -182,8 +183,8 @@ Runner addCheck(CLI::App& app, Common& common) {
       ->check(CLI::IsMember({"advisory", "warn", "deny"}));
   app.add_flag("--verbose,-v", args->verbose, "show bindings and failed sub-expressions");
   app.add_option("--jobs,-j", args->jobs,
-                 "threads that evaluate rules at once (default: one per core, at most 8); the report is the same "
-                 "for any number")
+                 "threads that evaluate rules at once (default: one per core, at most 8); 1 also loads the facts on "
+                 "one thread; the report is the same for any number")
       ->check(CLI::Range(1, 256));
   app.add_flag("--timings", args->timings,
                "print the wall-clock time of each phase (compile, load, evaluate, render, write) to stderr");

@@ -62,9 +62,10 @@ private:
 }  // namespace
 
 Result<std::shared_ptr<const FactBase>> loadFactsWithProgress(const std::vector<std::string>& paths,
-                                                              const std::atomic<bool>* cancel) {
+                                                              const std::atomic<bool>* cancel, unsigned threads) {
   LoadLimits limits;
   limits.cancel = cancel;
+  limits.threads = threads;
   LoadProgress progress;
   if (progress.enabled()) limits.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
   return loadFacts(paths, limits);

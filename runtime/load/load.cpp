@@ -4,10 +4,14 @@
 #include "runtime/load/load.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <future>
 #include <system_error>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -39,6 +43,21 @@ void Loader::noteRegion(StrId region) {
 void Loader::noteAccount(StrId account) {
   if (std::find(folder_->accounts.begin(), folder_->accounts.end(), account) == folder_->accounts.end())
     folder_->accounts.push_back(account);
+}
+
+void Loader::absorb(Loader& other, const FactBaseBuilder::Absorbed& m) {
+  errors_.insert(errors_.end(), std::make_move_iterator(other.errors_.begin()),
+                 std::make_move_iterator(other.errors_.end()));
+  other.errors_.clear();
+  for (auto& [name, theirs] : other.folders_) {
+    FolderFacts& ours = folders_[name];
+    folder_ = &ours;
+    for (StrId r : theirs.regions) noteRegion(m.strings[r]);
+    for (StrId a : theirs.accounts) noteAccount(m.strings[a]);
+    for (auto [kind, index] : theirs.pending) ours.pending.emplace_back(kind, m.entities[kind][index]);
+  }
+  folder_ = nullptr;
+  other.folders_.clear();
 }
 
 void Loader::warn(JsonFile& j, const char* at, const std::string& category, std::string message) {
@@ -392,52 +411,234 @@ uint64_t sizeOf(const fs::path& file) {
 
 }  // namespace
 
-Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>& paths, const LoadLimits& limits) {
-  FactBaseBuilder builder;
-  load::Loader loader(builder, limits);
-  // For progress: the bytes of every input, counted before loading starts.
-  uint64_t bytesTotal = 0, bytesDone = 0;
-  if (limits.progress)
-    for (const std::string& path : paths) {
-      std::error_code ec;
-      if (!fs::is_directory(path, ec)) bytesTotal += sizeOf(path);
-      else
-        for (const fs::path& f : jsonFilesOf(path, ec)) bytesTotal += sizeOf(f);
-    }
-  auto cancelled = [&] { return limits.cancel && limits.cancel->load(std::memory_order_relaxed); };
-  const Diagnostic cancelError = inputError(paths.empty() ? std::string() : paths.front(), "the load was cancelled");
-  auto advance = [&](const fs::path& file) {
-    if (!limits.progress) return;
-    bytesDone += sizeOf(file);
-    limits.progress(bytesDone, bytesTotal);
-  };
+namespace {
+
+// What loadFacts does, in order: load a file, or report a problem with one of
+// the paths it was given.
+struct Step {
+  enum class What : uint8_t { File, Error, Warning } what = What::File;
+  fs::path file, root;
+  Diagnostic diag;
+  uint64_t bytes = 0;
+};
+
+std::vector<Step> planLoad(const std::vector<std::string>& paths) {
+  std::vector<Step> steps;
   for (const std::string& path : paths) {
     std::error_code ec;
     fs::file_status st = fs::status(path, ec);
     if (ec || !fs::exists(st)) {
-      loader.error(inputError(path, "no such file or folder"));
+      steps.push_back({Step::What::Error, {}, {}, inputError(path, "no such file or folder")});
       continue;
     }
-    if (cancelled()) return fail(cancelError);
     if (!fs::is_directory(st)) {
-      loadFile(loader, path, {});
-      advance(path);
+      steps.push_back({Step::What::File, path, {}, {}, sizeOf(path)});
       continue;
     }
     // Files load in a fixed order, so results and diagnostics are reproducible.
     std::vector<fs::path> files = jsonFilesOf(path, ec);
-    if (ec) loader.error(inputError(path, "cannot list the folder: " + ec.message()));
-    if (files.empty()) builder.warn(inputWarning(path, "the folder holds no .json files"));
-    // About one distinct string per 100 bytes of AWS CLI output.
-    uintmax_t total = 0;
-    for (const fs::path& f : files) total += fs::file_size(f, ec);
-    builder.reserveStrings(static_cast<size_t>(total / 100));
-    for (const fs::path& f : files) {
-      if (cancelled()) return fail(cancelError);
-      loadFile(loader, f, path);
-      advance(f);
+    if (ec) steps.push_back({Step::What::Error, {}, {}, inputError(path, "cannot list the folder: " + ec.message())});
+    if (files.empty()) steps.push_back({Step::What::Warning, {}, {}, inputWarning(path, "the folder holds no .json files")});
+    for (fs::path& f : files) {
+      uint64_t bytes = sizeOf(f);
+      steps.push_back({Step::What::File, std::move(f), path, {}, bytes});
     }
   }
+  return steps;
+}
+
+// Contiguous runs of steps that end where the bytes read so far first reach
+// each of `bounds` (fractions of the total, rising to 1). Every run has a
+// file in it; a bound that would leave one without is skipped.
+std::vector<std::pair<size_t, size_t>> cutByBytes(const std::vector<Step>& steps, const std::vector<double>& bounds) {
+  uint64_t total = 0;
+  for (const Step& s : steps) total += s.bytes;
+  std::vector<std::pair<size_t, size_t>> out;
+  size_t begin = 0, next = 0;
+  uint64_t done = 0;
+  bool hasFile = false;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    done += steps[i].bytes;
+    hasFile = hasFile || steps[i].what == Step::What::File;
+    bool cut = false;
+    while (next < bounds.size() && double(done) >= bounds[next] * double(total)) {
+      cut = true;
+      ++next;
+    }
+    if (cut && hasFile && i + 1 < steps.size()) {
+      out.emplace_back(begin, i + 1);
+      begin = i + 1;
+      hasFile = false;
+    }
+  }
+  if (begin < steps.size()) {
+    if (hasFile || out.empty()) out.emplace_back(begin, steps.size());
+    else out.back().second = steps.size();
+  }
+  return out;
+}
+
+// Unless told otherwise, a thread per core, at most four, each with at least
+// this many bytes of input: below that, a thread does not pay for itself.
+constexpr uint64_t kParallelBytes = 1u << 20;
+constexpr uint64_t kMaxAutoThreads = 4;
+// Merging a chunk costs about this fraction of loading it (measured on the
+// benchmark estates, see bench/RESULTS.md), so the calling thread, which
+// merges, starts with a smaller share of its own.
+constexpr double kMergeCost = 0.4;
+// The rest of the input comes in this many chunks per other thread: enough
+// that the threads finish close together and the merge of the last chunk is
+// short, few enough that the cost of a chunk (a builder of its own, a merge)
+// stays small.
+constexpr unsigned kChunksPerThread = 6;
+
+// Where the parts of a load on `threads` threads end, as fractions of its
+// bytes: the calling thread's own first part (of the size that lets it finish
+// loading it and merging the others' when they finish theirs), then chunks.
+std::vector<double> loadBounds(unsigned threads) {
+  if (threads <= 1) return {1.0};
+  const double others = threads - 1;
+  const double own = std::max(0.1, (1 / others - kMergeCost) / (1 / others + 1 - kMergeCost));
+  std::vector<double> bounds{own};
+  const unsigned chunks = kChunksPerThread * (threads - 1);
+  for (unsigned c = 1; c <= chunks; ++c) bounds.push_back(own + (1 - own) * c / chunks);
+  return bounds;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>& paths, const LoadLimits& limits) {
+  const std::vector<Step> steps = planLoad(paths);
+  uint64_t bytesTotal = 0;
+  for (const Step& s : steps) bytesTotal += s.bytes;
+  unsigned threads = limits.threads;
+  if (threads == 0) {
+    const uint64_t byBytes = bytesTotal / kParallelBytes;
+    threads = static_cast<unsigned>(std::clamp<uint64_t>(std::min<uint64_t>(byBytes, kMaxAutoThreads), 1,
+                                                         std::max(1u, std::thread::hardware_concurrency())));
+  }
+  const auto parts = cutByBytes(steps, loadBounds(threads));
+  if (limits.stats) *limits.stats = LoadStats{static_cast<unsigned>(parts.size()), 0};
+
+  std::atomic<uint64_t> bytesDone{0};
+  std::atomic<bool> stopped{false};
+  auto cancelled = [&] {
+    if (limits.cancel && limits.cancel->load(std::memory_order_relaxed)) stopped = true;
+    return stopped.load(std::memory_order_relaxed);
+  };
+  const Diagnostic cancelError = inputError(paths.empty() ? std::string() : paths.front(), "the load was cancelled");
+  // Only the calling thread reports progress, for every part's files.
+  auto report = [&] {
+    if (limits.progress) limits.progress(bytesDone.load(std::memory_order_relaxed), bytesTotal);
+  };
+  auto run = [&](load::Loader& loader, std::pair<size_t, size_t> part, bool onCaller) {
+    uint64_t bytes = 0;
+    for (size_t i = part.first; i < part.second; ++i) bytes += steps[i].bytes;
+    // About one distinct string per 100 bytes of AWS CLI output.
+    if (!onCaller) loader.b.reserveStrings(static_cast<size_t>(bytes / 100));
+    for (size_t i = part.first; i < part.second; ++i) {
+      const Step& s = steps[i];
+      switch (s.what) {
+        case Step::What::Error: loader.error(s.diag); break;
+        case Step::What::Warning: loader.b.warn(s.diag); break;
+        case Step::What::File:
+          if (cancelled()) return;
+          loadFile(loader, s.file, s.root);
+          bytesDone += s.bytes;
+          if (onCaller) report();
+          break;
+      }
+    }
+  };
+
+  FactBaseBuilder builder;
+  load::Loader loader(builder, limits);
+  // Room for every part's strings from the start: merges then never rehash.
+  builder.reserveStrings(static_cast<size_t>(bytesTotal / 100));
+  if (parts.size() <= 1) {
+    if (!parts.empty()) run(loader, parts.front(), true);
+  } else {
+    // This thread loads the first part; the others claim the chunks after
+    // it in order, each loaded into a builder of its own, which this thread
+    // merges once the parts before it are in. It claims chunks too: one whose
+    // predecessors are all in loads straight into the fact base, and, while
+    // the next one to merge is still loading elsewhere, a later one loads
+    // apart. So the result is the one a single thread would have built (see
+    // FactBaseBuilder::absorb), and a thread slowed down (a busy machine)
+    // only means fewer chunks for it.
+    struct Chunk {
+      std::unique_ptr<FactBaseBuilder> builder;  // unless loaded straight into ours
+      std::unique_ptr<load::Loader> loader;
+      std::promise<void> ready;
+      std::future<void> done = ready.get_future();
+    };
+    std::vector<Chunk> chunks(parts.size());
+    std::atomic<size_t> nextChunk{0};
+    auto loadApart = [&](size_t c) {
+      Chunk& ch = chunks[c];
+      try {
+        ch.builder = std::make_unique<FactBaseBuilder>();
+        ch.builder->trackForMerge();
+        ch.loader = std::make_unique<load::Loader>(*ch.builder, limits);
+        run(*ch.loader, parts[c], false);
+        ch.ready.set_value();
+      } catch (...) {
+        stopped = true;
+        ch.ready.set_exception(std::current_exception());
+      }
+    };
+    auto work = [&] {
+      for (size_t c; (c = nextChunk.fetch_add(1)) < chunks.size();) loadApart(c);
+    };
+    // Joined however this scope is left; a failure stops the others early.
+    struct Joiner {
+      std::vector<std::thread> threads;
+      std::atomic<bool>& stop;
+      ~Joiner() {
+        if (std::uncaught_exceptions()) stop = true;
+        for (std::thread& t : threads) t.join();
+      }
+    } joiner{{}, stopped};
+    // The first part is this thread's: the others start from the second.
+    nextChunk = 1;
+    for (unsigned t = 1; t < threads && t < chunks.size(); ++t) joiner.threads.emplace_back(work);
+    run(loader, parts.front(), true);
+    for (size_t c = 1; c < chunks.size();) {
+      size_t unclaimed = c;
+      if (nextChunk.compare_exchange_strong(unclaimed, c + 1)) {
+        run(loader, parts[c], true);  // every chunk before it is in
+        ++c;
+        continue;
+      }
+      if (chunks[c].done.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+        // Still loading elsewhere: load a later chunk apart meanwhile, or wait.
+        if (size_t d = nextChunk.fetch_add(1); d < chunks.size()) {
+          loadApart(d);
+          report();
+        } else {
+          while (chunks[c].done.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) report();
+        }
+        continue;
+      }
+      chunks[c].done.get();
+      if (!cancelled()) {
+        if (auto m = builder.absorb(*chunks[c].builder)) {
+          loader.absorb(*chunks[c].loader, *m);
+        } else {
+          // The chunk's reader decided something from state an earlier chunk
+          // had changed: load its files here, after the earlier ones, as a
+          // single thread would have.
+          for (size_t i = parts[c].first; i < parts[c].second; ++i) bytesDone -= steps[i].bytes;
+          run(loader, parts[c], true);
+          if (limits.stats) ++limits.stats->reloaded;
+        }
+      }
+      chunks[c].loader.reset();
+      chunks[c].builder.reset();
+      ++c;
+    }
+  }
+  if (cancelled()) return fail(cancelError);
   if (!loader.errors().empty()) return fail(loader.errors());
   loader.finish();
   return builder.finish();

@@ -15,7 +15,14 @@
 
 namespace ward {
 
-// Guards against inputs that would exhaust memory or the stack.
+// How loadFacts went about it (for tests and timings).
+struct LoadStats {
+  unsigned parts = 1;     // runs of input files loaded side by side, then merged
+  unsigned reloaded = 0;  // parts that could not be merged and were loaded again after the others
+};
+
+// Guards against inputs that would exhaust memory or the stack, and how to
+// load: threads, progress, cancellation.
 struct LoadLimits {
   uint64_t maxFileBytes = 1ull << 30;  // per file
   uint32_t maxDepth = 256;             // JSON nesting
@@ -26,6 +33,13 @@ struct LoadLimits {
   // fails with "the load was cancelled" (a host that no longer needs the
   // facts, e.g. `ward check` whose policies failed to compile meanwhile).
   const std::atomic<bool>* cancel = nullptr;
+  // Threads that read input files side by side (each a run of the files, in
+  // order; the parts are merged so that the fact base, its warnings and any
+  // errors are exactly those of one thread reading every file in turn).
+  // 0: one per core, at most four, each with 1 MB of input or more.
+  unsigned threads = 0;
+  // When set, filled in with how the load was split.
+  LoadStats* stats = nullptr;
 };
 
 // Loads every path (a file, or a folder searched recursively for *.json files)

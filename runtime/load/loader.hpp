@@ -33,6 +33,11 @@ public:
   // files reveal them.
   void finish();
   const Diagnostics& errors() const { return errors_; }
+  // Parallel loading: appends what another loader read from the inputs after
+  // this one's, once its builder has been absorbed into ours (`m`): its
+  // errors, and its folders' region and account evidence and unplaced
+  // entities.
+  void absorb(Loader& other, const FactBaseBuilder::Absorbed& m);
   void error(Diagnostic d) { errors_.push_back(std::move(d)); }
 
   FactBaseBuilder& b;

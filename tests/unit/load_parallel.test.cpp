@@ -1,0 +1,233 @@
+// Parallel loading: every split of the inputs over threads must give exactly
+// the fact base, warnings and errors of one thread reading the files in turn.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "runtime/load/load.hpp"
+#include "runtime/load/loader.hpp"
+
+using namespace ward;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path sourceRoot() {
+  std::vector<fs::path> roots;
+  if (const char* env = std::getenv("WARD_SOURCE_DIR")) roots.emplace_back(env);
+  roots.push_back(fs::path(__FILE__).parent_path() / ".." / "..");
+  for (fs::path p = fs::current_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) roots.push_back(p);
+  for (const fs::path& r : roots)
+    if (fs::exists(r / "tests" / "data" / "facts" / "batfish")) return r.lexically_normal();
+  return ".";
+}
+
+// Everything a load produced: the stored facts in index order, every interned
+// string in id order, the warnings, or else the errors.
+std::string fingerprint(const std::vector<std::string>& paths, unsigned threads, LoadStats* stats = nullptr) {
+  LoadLimits limits;
+  limits.threads = threads;
+  limits.stats = stats;
+  auto r = loadFacts(paths, limits);
+  SourceMap none;
+  if (!r) return "errors:\n" + render(none, r.error());
+  const FactBase& fb = **r;
+  std::string out = toWardJson(fb);
+  out += "\nstrings:";
+  for (StrId s = 0; s < fb.strings().size(); ++s) {
+    out += ' ';
+    out += fb.str(s);
+  }
+  out += "\nwarnings:\n" + render(none, fb.warnings());
+  return out;
+}
+
+// A scratch folder with the given files, removed afterwards.
+struct Scratch {
+  fs::path dir;
+  explicit Scratch(const std::string& name) {
+    dir = fs::temp_directory_path() / ("ward-load-parallel-" + name + "-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  ~Scratch() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  void write(const std::string& rel, const std::string& text) const {
+    fs::path p = dir / rel;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+  }
+  std::string path() const { return dir.string(); }
+};
+
+// Checks that 2, 3 and 5 threads agree with one, and returns the stats of
+// the two-thread load.
+LoadStats agrees(const std::vector<std::string>& paths) {
+  const std::string one = fingerprint(paths, 1);
+  LoadStats two;
+  CHECK(fingerprint(paths, 2, &two) == one);
+  for (unsigned threads : {3u, 5u}) {
+    LoadStats stats;
+    CHECK_MESSAGE(fingerprint(paths, threads, &stats) == one, threads << " threads");
+  }
+  return two;
+}
+
+std::string sg(const std::string& id, const std::string& vpc, const std::string& tagValue) {
+  return R"({"GroupId": ")" + id + R"(", "GroupName": ")" + id + R"(", "VpcId": ")" + vpc +
+         R"(", "Tags": [{"Key": "team", "Value": ")" + tagValue +
+         R"("}], "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]})";
+}
+
+}  // namespace
+
+TEST_SUITE("load-parallel") {
+  TEST_CASE("every bundled snapshot loads the same on 1, 2, 3 and 5 threads") {
+    const fs::path root = sourceRoot();
+    std::vector<std::vector<std::string>> sets;
+    for (const char* parent : {"tests/data/facts/batfish", "examples/estates", "tests/estates"})
+      for (const auto& e : fs::directory_iterator(root / parent))
+        if (e.is_directory()) sets.push_back({e.path().string()});
+    sets.push_back({(root / "tests/data/facts").string()});
+    sets.push_back({(root / "tests/data/facts/sagemaker").string(), (root / "tests/data/facts/ward").string(),
+                    (root / "tests/data/facts/layout").string()});
+    REQUIRE(sets.size() >= 8);
+    for (const auto& paths : sets) {
+      CAPTURE(paths.front());
+      LoadStats stats = agrees(paths);
+      // Folders of one file cannot be split; the rest must really have been.
+      if (fs::is_directory(paths.front()) && std::distance(fs::recursive_directory_iterator(paths.front()),
+                                                           fs::recursive_directory_iterator{}) > 2)
+        CHECK(stats.parts >= 2);
+    }
+    // The whole test-data folder: split, and merged without reloading.
+    LoadStats stats;
+    fingerprint({(root / "tests/data/facts").string()}, 2, &stats);
+    CHECK(stats.parts >= 3);
+    CHECK(stats.reloaded == 0);
+  }
+
+  TEST_CASE("a resource, its tags and its references spread over the parts merge into one") {
+    Scratch s("spread");
+    // vpc-1 and the team=ml tag appear in every part; sg-2's rule refers to
+    // a group of a later file; the subnet of the first file is described
+    // again, with more, in the last.
+    s.write("a.json", R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "OwnerId": "111122223333"}],
+                          "Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"}]})");
+    s.write("b.json", "{\"SecurityGroups\": [" + sg("sg-1", "vpc-1", "ml") + "]}");
+    s.write("c.json", R"({"SecurityGroups": [{"GroupId": "sg-2", "VpcId": "vpc-1", "Tags": [{"Key": "team", "Value": "ml"}],
+                          "IpPermissions": [{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": "sg-3"}]}]}]})");
+    s.write("d.json", "{\"SecurityGroups\": [" + sg("sg-3", "vpc-2", "ml") + "]}");
+    s.write("e.json", R"({"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "AvailabilityZone": "us-east-1a",
+                          "MapPublicIpOnLaunch": true, "Tags": [{"Key": "Name", "Value": "one"}]}]})");
+    LoadStats stats = agrees({s.path()});
+    CHECK(stats.parts >= 2);
+    CHECK(stats.reloaded == 0);
+    LoadLimits five;
+    five.threads = 5;
+    auto fb = loadFacts({s.path()}, five);
+    REQUIRE(fb);
+    KindId tag = *Schema::aws().findKind("tag");
+    KindId subnet = *Schema::aws().findKind("subnet");
+    CHECK((*fb)->count(tag) == 2);  // team=ml once, Name=one
+    CHECK((*fb)->count(subnet) == 1);
+  }
+
+  TEST_CASE("a part whose reader folded in earlier state is not merged but loaded again") {
+    // Allowed principals are appended to the service's list, file after
+    // file: the reader of the second file reads the list the first one filled.
+    const std::string first = R"({"ServiceConfigurations": [{"ServiceId": "vpce-svc-1", "ServiceName": "com.amazonaws.vpce.svc-1"}],
+        "AllowedPrincipals": [{"ServiceId": "vpce-svc-1", "Principal": "arn:aws:iam::111122223333:root"}]})";
+    const std::string second = R"({"AllowedPrincipals": [{"ServiceId": "vpce-svc-1", "Principal": "arn:aws:iam::444455556666:root"}]})";
+    const std::string other = R"({"AllowedPrincipals": [{"ServiceId": "vpce-svc-2", "Principal": "arn:aws:iam::444455556666:root"}]})";
+    // The merge itself, deterministically: refused for the same service,
+    // done for another.
+    auto loadInto = [](load::Loader& l, const std::string& name, const std::string& text) {
+      simdjson::padded_string padded(text);
+      load::Source src;
+      src.name = name;
+      src.folder = "snapshot";
+      l.loadText(src, padded);
+      REQUIRE(l.errors().empty());
+    };
+    for (const auto& [later, merges] : {std::pair{second, false}, std::pair{other, true}}) {
+      FactBaseBuilder a, b;
+      LoadLimits limits;
+      load::Loader la(a, limits), lb(b, limits);
+      b.trackForMerge();
+      loadInto(la, "a.json", first);
+      loadInto(lb, "b.json", later);
+      auto m = a.absorb(b);
+      CHECK(m.has_value() == merges);
+      if (m) la.absorb(lb, *m);
+    }
+    // Through loadFacts, whichever way the threads share the files.
+    Scratch s("fold");
+    s.write("a.json", first);
+    s.write("b.json", second);
+    LoadStats stats = agrees({s.path()});
+    CHECK(stats.parts == 2);
+    LoadLimits two;
+    two.threads = 2;
+    auto fb = loadFacts({s.path()}, two);
+    REQUIRE(fb);
+    KindId svc = *Schema::aws().findKind("vpc_endpoint_service");
+    auto principals = *Schema::aws().kind(svc).find("allowed_principals");
+    CHECK((*fb)->format((*fb)->get(svc, 0, principals)) ==
+          "[arn:aws:iam::111122223333:root, arn:aws:iam::444455556666:root]");
+  }
+
+  TEST_CASE("errors and warnings of every part come in file order") {
+    Scratch s("diagnostics");
+    s.write("a.json", R"({"Subnets": [{"SubnetId": "subnet-1", "CidrBlock": "10.0.1.7/24"}]})");
+    s.write("b.json", R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]})");
+    s.write("c.json", R"({"Subnets": [{"SubnetId": "subnet-2", "CidrBlock": "10.0.2.9/24"}]})");
+    s.write("d.json", R"({"what": "not an AWS output"})");
+    const std::string warnings = fingerprint({s.path()}, 1);
+    CHECK(warnings.find("host bits set") != std::string::npos);
+    CHECK(warnings.find("the file is ignored") != std::string::npos);
+    agrees({s.path()});
+    s.write("b.json", R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"})");
+    s.write("e.json", R"({"Vpcs": [{"CidrBlock": "10.0.0.0/16"}]})");
+    const std::string errors = fingerprint({s.path(), (s.dir / "missing").string()}, 1);
+    REQUIRE(errors.rfind("errors:", 0) == 0);
+    CHECK(errors.find("b.json") < errors.find("e.json"));
+    CHECK(errors.find("e.json") < errors.find("missing"));
+    agrees({s.path(), (s.dir / "missing").string()});
+  }
+
+  TEST_CASE("Ward facts in several parts: references and their warnings resolve as one load") {
+    Scratch s("ward");
+    s.write("a.json", R"({"format": "ward-facts", "version": 1, "facts": {
+        "vpc": [{"id": "vpc-1", "cidr": "10.0.0.0/16", "region": "us-east-1", "tags": {"team": "ml"}}],
+        "subnet": [{"id": "subnet-a", "vpc": "vpc-1", "cidr": "10.0.1.0/24"}]}})");
+    s.write("b.json", R"({"format": "ward-facts", "version": 1, "facts": {
+        "subnet": [{"id": "subnet-b", "vpc": "vpc-9", "cidr": "10.0.2.0/24", "tags": {"team": "ml"}},
+                   {"id": "subnet-a", "az": "us-east-1b"}]}})");
+    s.write("c.json", R"({"format": "ward-facts", "version": 1, "facts": {
+        "subnet": [{"id": "subnet-c", "vpc": "vpc-1", "cidr": "10.0.3.0/24"}]}})");
+    const std::string one = fingerprint({s.path()}, 1);
+    CHECK(one.find("matches no vpc") != std::string::npos);
+    LoadStats stats = agrees({s.path()});
+    CHECK(stats.reloaded == 0);
+  }
+
+  TEST_CASE("a cancelled parallel load fails, with no fact base") {
+    Scratch s("cancel");
+    for (int i = 0; i < 6; ++i)
+      s.write("f" + std::to_string(i) + ".json", "{\"SecurityGroups\": [" + sg("sg-" + std::to_string(i), "vpc-1", "x") + "]}");
+    std::atomic<bool> cancel{true};
+    LoadLimits limits;
+    limits.threads = 2;
+    limits.cancel = &cancel;
+    auto r = loadFacts({s.path()}, limits);
+    REQUIRE_FALSE(r);
+    CHECK(r.error()[0].message == "the load was cancelled");
+  }
+}
