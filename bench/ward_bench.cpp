@@ -542,7 +542,8 @@ int run(const Options& o) {
   // W1 RSS first, while the process is small: the high-water mark of one load
   // minus what the process held before, over the input size.
   uint64_t rssBefore = procStatusKb("VmRSS:");
-  auto fb = load(accounts);
+  LoadStats loadStats;
+  auto fb = load(accounts, gLoadThreads, &loadStats);
   uint64_t hwm = procStatusKb("VmHWM:");
   const double rssRatio = double(hwm > rssBefore ? hwm - rssBefore : 0) * 1024.0 / double(bytes);
   const uint64_t facts = factCount(*fb);
@@ -611,7 +612,9 @@ int run(const Options& o) {
     return bad == 0 && queryOk && parallelOk ? 0 : 1;
   }
 
-  // W1: load and the simdjson floor.
+  // W1: load (on the loader's choice of threads) and the simdjson floor; the
+  // parallel load must give exactly the one-thread fact base.
+  const bool parallelOk = parallelLoadAgrees(accounts, false);
   simdjson::dom::parser parser;
   simdjsonParseAll(files, parser);  // warm the parser's buffers
   volatile uint64_t sink = 0;
@@ -726,7 +729,7 @@ int run(const Options& o) {
     out << fmt::format(
         "{{\"estate\":\"{}\",\"bytes\":{},\"files\":{},\"facts\":{},\"runs\":{},\n"
         "\"w1\":{{\"load_s\":{:.6f},\"load_mb_s\":{:.2f},\"simdjson_s\":{:.6f},\"simdjson_mb_s\":{:.2f},"
-        "\"ratio_to_simdjson\":{:.4f},\"peak_rss_over_input\":{:.3f}}},\n"
+        "\"ratio_to_simdjson\":{:.4f},\"peak_rss_over_input\":{:.3f},\"parts\":{},\"parallel_agrees\":{}}},\n"
         "\"w2\":{{\"compile_s\":{:.6f},\"rules\":{},\"us_per_rule\":{:.3f}}},\n"
         "\"w3\":{{\"all_s\":{:.6f},\"all_candidates\":{},\"ns_per_rule_candidate\":{:.3f},\"findings\":{},"
         "\"three_s\":{:.7f},\"three_candidates\":{},\"hand_s\":{:.7f},\"three_over_hand\":{:.3f},"
@@ -735,12 +738,13 @@ int run(const Options& o) {
         "\"w5warm\":{{\"query_s\":{:.7f},\"prepare_query_s\":{:.7f},\"agrees\":{}}},\n"
         "\"w6\":{{\"queries\":{},\"traces_per_s\":{:.1f},\"errors\":{}}}}}\n",
         label, bytes, files.size(), facts, o.runs, tLoad, mb / tLoad, tSimd, mb / tSimd, loadRatio, rssRatio,
+        loadStats.parts, parallelOk ? "true" : "false",
         tCompile, nRules, tCompile * 1e6 / double(nRules), tEvalAll, candAll, tEvalAll * 1e9 / double(candAll),
         rep.findings.size(), tEval3, cand3, tHand, threeRatio, agreeVm ? "true" : "false",
         agreeHand ? "true" : "false", nsPerCall, allocsPerCall, tQuery, tPrepareQuery, queryAgrees ? "true" : "false",
         queries.size(), qps, traceErrors / o.runs);
   }
-  return agreeVm && agreeHand && queryAgrees ? 0 : 1;
+  return agreeVm && agreeHand && queryAgrees && parallelOk ? 0 : 1;
 }
 
 }  // namespace
