@@ -33,7 +33,11 @@ bool isBlank(std::string_view s) {
 
 }  // namespace
 
-Loader::Loader(FactBaseBuilder& builder, const LoadLimits& lim) : b(builder), limits(lim) {}
+Loader::Loader(FactBaseBuilder& builder, const LoadLimits& lim, ReadScratch* scratch)
+    : b(builder),
+      limits(lim),
+      ownScratch_(scratch ? nullptr : std::make_unique<ReadScratch>()),
+      scratch_(scratch ? scratch : ownScratch_.get()) {}
 
 void Loader::noteRegion(StrId region) {
   if (std::find(folder_->regions.begin(), folder_->regions.end(), region) == folder_->regions.end())
@@ -154,7 +158,7 @@ void Loader::loadText(const Source& src, simdjson::padded_string_view text) {
   };
   try {
     od::document doc;
-    auto err = parser_.iterate(text).get(doc);
+    auto err = scratch_->parser.iterate(text).get(doc);
     if (err) {
       syntaxError(simdjson::error_message(err), nullptr);
     } else {
@@ -369,7 +373,7 @@ void loadFile(load::Loader& loader, const fs::path& file, const fs::path& root) 
   }
   // One buffer serves every file, so a snapshot of thousands of files does not
   // allocate (and fault in) fresh memory for each.
-  std::vector<char>& buf = loader.buffer;
+  std::vector<char>& buf = loader.scratch().buffer;
   size_t need = static_cast<size_t>(size) + simdjson::SIMDJSON_PADDING;
   if (buf.size() < need) buf.resize(need);
   std::FILE* f = std::fopen(file.c_str(), "rb");
@@ -482,10 +486,13 @@ std::vector<std::pair<size_t, size_t>> cutByBytes(const std::vector<Step>& steps
 // this many bytes of input: below that, a thread does not pay for itself.
 constexpr uint64_t kParallelBytes = 1u << 20;
 constexpr uint64_t kMaxAutoThreads = 4;
-// Merging a chunk costs about this fraction of loading it (measured on the
-// benchmark estates, see bench/RESULTS.md), so the calling thread, which
-// merges, starts with a smaller share of its own.
-constexpr double kMergeCost = 0.4;
+// The calling thread's first part, and the most input that may wait in
+// loaded chunks for their merge (as fractions of all the input): a chunk's
+// fact base costs about what the same part of the merged one does, so this
+// bounds what loading in parallel adds to peak memory. Other threads wait
+// rather than load past it.
+constexpr double kOwnShare = 0.2;
+constexpr double kMaxPending = 0.15;
 // The rest of the input comes in this many chunks per other thread: enough
 // that the threads finish close together and the merge of the last chunk is
 // short, few enough that the cost of a chunk (a builder of its own, a merge)
@@ -493,15 +500,12 @@ constexpr double kMergeCost = 0.4;
 constexpr unsigned kChunksPerThread = 6;
 
 // Where the parts of a load on `threads` threads end, as fractions of its
-// bytes: the calling thread's own first part (of the size that lets it finish
-// loading it and merging the others' when they finish theirs), then chunks.
+// bytes: the calling thread's own first part, then the chunks.
 std::vector<double> loadBounds(unsigned threads) {
   if (threads <= 1) return {1.0};
-  const double others = threads - 1;
-  const double own = std::max(0.1, (1 / others - kMergeCost) / (1 / others + 1 - kMergeCost));
-  std::vector<double> bounds{own};
+  std::vector<double> bounds{kOwnShare};
   const unsigned chunks = kChunksPerThread * (threads - 1);
-  for (unsigned c = 1; c <= chunks; ++c) bounds.push_back(own + (1 - own) * c / chunks);
+  for (unsigned c = 1; c <= chunks; ++c) bounds.push_back(kOwnShare + (1 - kOwnShare) * c / chunks);
   return bounds;
 }
 
@@ -573,22 +577,43 @@ Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>
       std::future<void> done = ready.get_future();
     };
     std::vector<Chunk> chunks(parts.size());
+    std::vector<uint64_t> chunkBytes(parts.size());
+    uint64_t largest = 0;
+    for (size_t c = 0; c < parts.size(); ++c) {
+      for (size_t i = parts[c].first; i < parts[c].second; ++i) chunkBytes[c] += steps[i].bytes;
+      largest = std::max(largest, chunkBytes[c]);
+    }
+    const uint64_t maxPending = std::max(largest, static_cast<uint64_t>(kMaxPending * double(bytesTotal)));
+    std::atomic<uint64_t> pending{0};  // bytes loaded apart and not merged yet
     std::atomic<size_t> nextChunk{0};
-    auto loadApart = [&](size_t c) {
+    // Each thread reads every chunk it loads apart with one parser and buffer.
+    auto loadApart = [&](size_t c, load::ReadScratch& scratch) {
       Chunk& ch = chunks[c];
       try {
         ch.builder = std::make_unique<FactBaseBuilder>();
         ch.builder->trackForMerge();
-        ch.loader = std::make_unique<load::Loader>(*ch.builder, limits);
+        ch.loader = std::make_unique<load::Loader>(*ch.builder, limits, &scratch);
         run(*ch.loader, parts[c], false);
+        pending += chunkBytes[c];
         ch.ready.set_value();
       } catch (...) {
         stopped = true;
         ch.ready.set_exception(std::current_exception());
       }
     };
+    // Whether chunk c may load apart now without passing maxPending.
+    auto roomFor = [&](size_t c) { return pending.load() + chunkBytes[c] <= maxPending; };
     auto work = [&] {
-      for (size_t c; (c = nextChunk.fetch_add(1)) < chunks.size();) loadApart(c);
+      load::ReadScratch scratch;
+      for (;;) {
+        size_t c = nextChunk.load();
+        if (c >= chunks.size() || stopped) return;
+        if (!roomFor(c)) {
+          std::this_thread::sleep_for(std::chrono::microseconds(200));
+          continue;
+        }
+        if (nextChunk.compare_exchange_weak(c, c + 1)) loadApart(c, scratch);
+      }
     };
     // Joined however this scope is left; a failure stops the others early.
     struct Joiner {
@@ -612,11 +637,13 @@ Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>
       }
       if (chunks[c].done.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
         // Still loading elsewhere: load a later chunk apart meanwhile, or wait.
-        if (size_t d = nextChunk.fetch_add(1); d < chunks.size()) {
-          loadApart(d);
+        size_t d = nextChunk.load();
+        if (d < chunks.size() && roomFor(d) && nextChunk.compare_exchange_strong(d, d + 1)) {
+          loadApart(d, loader.scratch());
           report();
         } else {
-          while (chunks[c].done.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) report();
+          chunks[c].done.wait_for(std::chrono::milliseconds(100));
+          report();
         }
         continue;
       }
@@ -635,6 +662,7 @@ Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>
       }
       chunks[c].loader.reset();
       chunks[c].builder.reset();
+      pending -= chunkBytes[c];
       ++c;
     }
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,9 +23,20 @@ struct Source {
   std::optional<std::string> region;
 };
 
+// What reading files needs and reuses from file to file: the parser (with
+// its index, several times the largest file) and the file buffer. A thread
+// that loads several chunks of a parallel load keeps one for all of them.
+struct ReadScratch {
+  simdjson::ondemand::parser parser;
+  std::vector<char> buffer;
+};
+
 class Loader {
 public:
-  Loader(FactBaseBuilder& builder, const LoadLimits& limits);
+  // Reads with `scratch` if given (it must outlive the loader and serve one
+  // loader at a time), else with scratch space of its own.
+  Loader(FactBaseBuilder& builder, const LoadLimits& limits, ReadScratch* scratch = nullptr);
+  ReadScratch& scratch() { return *scratch_; }
 
   // Loads one JSON text (with simdjson padding after it). Problems are
   // recorded as diagnostics; nothing is thrown.
@@ -43,7 +55,6 @@ public:
   FactBaseBuilder& b;
   const LoadLimits& limits;
   const Source* source = nullptr;  // the input being read
-  std::vector<char> buffer;        // file contents, reused from file to file
 
   // Region and account evidence for the current folder, and the entities
   // created without one (filled in by finish() when the evidence is unique).
@@ -61,7 +72,8 @@ private:
   void finishFile(JsonFile& j);
   void dispatch(JsonFile& j, simdjson::ondemand::document& doc);
 
-  simdjson::ondemand::parser parser_;
+  std::unique_ptr<ReadScratch> ownScratch_;
+  ReadScratch* scratch_;
   Diagnostics errors_;
   struct FolderFacts {
     std::vector<StrId> regions;   // distinct; almost always one
