@@ -622,6 +622,9 @@ int run(const Options& o) {
       o.runs, [&] { sink = sink + simdjsonParseAll(files, parser); }, [&] { auto f = load(accounts); });
   const double tLoad = w1.b, tSimd = w1.a, loadRatio = w1.ratio;  // simdjson time / load time
   const double mb = double(bytes) / 1e6;
+  // The same on one thread, for comparison (no target of its own).
+  const Paired w1one = timePaired(
+      o.runs, [&] { sink = sink + simdjsonParseAll(files, parser); }, [&] { auto f = load(accounts, 1); });
 
   // W2: the standard library.
   const double tCompile = timeMedian(o.runs, [&] { auto c = compileStdlib(); });
@@ -729,7 +732,7 @@ int run(const Options& o) {
     out << fmt::format(
         "{{\"estate\":\"{}\",\"bytes\":{},\"files\":{},\"facts\":{},\"runs\":{},\n"
         "\"w1\":{{\"load_s\":{:.6f},\"load_mb_s\":{:.2f},\"simdjson_s\":{:.6f},\"simdjson_mb_s\":{:.2f},"
-        "\"ratio_to_simdjson\":{:.4f},\"peak_rss_over_input\":{:.3f},\"parts\":{},\"parallel_agrees\":{}}},\n"
+        "\"ratio_to_simdjson\":{:.4f},\"peak_rss_over_input\":{:.3f},\"parts\":{},\"parallel_agrees\":{},\"one_thread_s\":{:.6f},\"one_thread_ratio\":{:.4f}}},\n"
         "\"w2\":{{\"compile_s\":{:.6f},\"rules\":{},\"us_per_rule\":{:.3f}}},\n"
         "\"w3\":{{\"all_s\":{:.6f},\"all_candidates\":{},\"ns_per_rule_candidate\":{:.3f},\"findings\":{},"
         "\"three_s\":{:.7f},\"three_candidates\":{},\"hand_s\":{:.7f},\"three_over_hand\":{:.3f},"
@@ -738,7 +741,7 @@ int run(const Options& o) {
         "\"w5warm\":{{\"query_s\":{:.7f},\"prepare_query_s\":{:.7f},\"agrees\":{}}},\n"
         "\"w6\":{{\"queries\":{},\"traces_per_s\":{:.1f},\"errors\":{}}}}}\n",
         label, bytes, files.size(), facts, o.runs, tLoad, mb / tLoad, tSimd, mb / tSimd, loadRatio, rssRatio,
-        loadStats.parts, parallelOk ? "true" : "false",
+        loadStats.parts, parallelOk ? "true" : "false", w1one.b, w1one.ratio,
         tCompile, nRules, tCompile * 1e6 / double(nRules), tEvalAll, candAll, tEvalAll * 1e9 / double(candAll),
         rep.findings.size(), tEval3, cand3, tHand, threeRatio, agreeVm ? "true" : "false",
         agreeHand ? "true" : "false", nsPerCall, allocsPerCall, tQuery, tPrepareQuery, queryAgrees ? "true" : "false",
