@@ -2,7 +2,9 @@
 // the fact base, warnings and errors of one thread reading the files in turn.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -28,11 +30,7 @@ fs::path sourceRoot() {
 
 // Everything a load produced: the stored facts in index order, every interned
 // string in id order, the warnings, or else the errors.
-std::string fingerprint(const std::vector<std::string>& paths, unsigned threads, LoadStats* stats = nullptr) {
-  LoadLimits limits;
-  limits.threads = threads;
-  limits.stats = stats;
-  auto r = loadFacts(paths, limits);
+std::string fingerprint(const Result<std::shared_ptr<const FactBase>>& r) {
   SourceMap none;
   if (!r) return "errors:\n" + render(none, r.error());
   const FactBase& fb = **r;
@@ -44,6 +42,84 @@ std::string fingerprint(const std::vector<std::string>& paths, unsigned threads,
   }
   out += "\nwarnings:\n" + render(none, fb.warnings());
   return out;
+}
+
+std::string fingerprint(const std::vector<std::string>& paths, unsigned threads, LoadStats* stats = nullptr) {
+  LoadLimits limits;
+  limits.threads = threads;
+  limits.stats = stats;
+  return fingerprint(loadFacts(paths, limits));
+}
+
+using Files = std::vector<std::pair<std::string, std::string>>;  // name, text
+
+// Loads `files` in order as a parallel load would with the groups starting
+// at `cuts`: the first group into the result's builder, each later one into
+// a tracked builder of its own, absorbed in order (a group that cannot be
+// is loaded again into the result). All on this thread, so the same every
+// run, whereas loadFacts' threads may load any chunk straight into the fact
+// base. Also says whether every group merged.
+std::pair<std::string, bool> loadInGroups(const Files& files, std::vector<size_t> cuts) {
+  LoadLimits limits;
+  auto loadRange = [&](load::Loader& l, size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      simdjson::padded_string padded(files[i].second);
+      load::Source src;
+      src.name = files[i].first;
+      src.folder = "snapshot";
+      l.loadText(src, padded);
+    }
+  };
+  cuts.push_back(files.size());
+  FactBaseBuilder builder;
+  load::Loader loader(builder, limits);
+  loadRange(loader, 0, cuts.front());
+  bool allMerged = true;
+  for (size_t g = 0; g + 1 < cuts.size(); ++g) {
+    FactBaseBuilder part;
+    part.trackForMerge();
+    load::Loader partLoader(part, limits);
+    loadRange(partLoader, cuts[g], cuts[g + 1]);
+    if (auto m = builder.absorb(part)) {
+      loader.absorb(partLoader, *m);
+    } else {
+      allMerged = false;
+      loadRange(loader, cuts[g], cuts[g + 1]);
+    }
+  }
+  if (!loader.errors().empty()) return {fingerprint(fail(loader.errors())), allMerged};
+  loader.finish();
+  return {fingerprint(builder.finish()), allMerged};
+}
+
+// The .json files under `dir`, in load order.
+Files readFiles(const fs::path& dir) {
+  std::vector<fs::path> paths;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file() && e.path().extension() == ".json") paths.push_back(e.path());
+  std::sort(paths.begin(), paths.end());
+  Files files;
+  for (const fs::path& p : paths) {
+    std::ifstream in(p, std::ios::binary);
+    files.emplace_back(p.string(), std::string(std::istreambuf_iterator<char>(in), {}));
+  }
+  return files;
+}
+
+// Every way to cut `files` into two groups (and, for a few files, three)
+// gives the one-group result; `merges` says whether every group must merge.
+void mergesAgree(const Files& files, bool merges = true) {
+  const std::string one = loadInGroups(files, {files.size()}).first;
+  for (size_t a = 1; a < files.size(); ++a) {
+    CAPTURE(a);
+    auto [two, merged] = loadInGroups(files, {a});
+    CHECK(two == one);
+    if (merges) CHECK(merged);
+    for (size_t b = a + 1; b < files.size() && files.size() <= 8; ++b) {
+      CAPTURE(b);
+      CHECK(loadInGroups(files, {a, b}).first == one);
+    }
+  }
 }
 
 // A scratch folder with the given files, removed afterwards.
@@ -100,6 +176,7 @@ TEST_SUITE("load-parallel") {
     REQUIRE(sets.size() >= 8);
     for (const auto& paths : sets) {
       CAPTURE(paths.front());
+      if (paths.size() == 1) mergesAgree(readFiles(paths.front()), false);
       LoadStats stats = agrees(paths);
       // Folders of one file cannot be split; the rest must really have been.
       if (fs::is_directory(paths.front()) && std::distance(fs::recursive_directory_iterator(paths.front()),
@@ -126,6 +203,7 @@ TEST_SUITE("load-parallel") {
     s.write("d.json", "{\"SecurityGroups\": [" + sg("sg-3", "vpc-2", "ml") + "]}");
     s.write("e.json", R"({"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "AvailabilityZone": "us-east-1a",
                           "MapPublicIpOnLaunch": true, "Tags": [{"Key": "Name", "Value": "one"}]}]})");
+    mergesAgree(readFiles(s.dir));
     LoadStats stats = agrees({s.path()});
     CHECK(stats.parts >= 2);
     CHECK(stats.reloaded == 0);
@@ -192,6 +270,7 @@ TEST_SUITE("load-parallel") {
     const std::string warnings = fingerprint({s.path()}, 1);
     CHECK(warnings.find("host bits set") != std::string::npos);
     CHECK(warnings.find("the file is ignored") != std::string::npos);
+    mergesAgree(readFiles(s.dir));
     agrees({s.path()});
     s.write("b.json", R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"})");
     s.write("e.json", R"({"Vpcs": [{"CidrBlock": "10.0.0.0/16"}]})");
@@ -199,6 +278,7 @@ TEST_SUITE("load-parallel") {
     REQUIRE(errors.rfind("errors:", 0) == 0);
     CHECK(errors.find("b.json") < errors.find("e.json"));
     CHECK(errors.find("e.json") < errors.find("missing"));
+    mergesAgree(readFiles(s.dir));
     agrees({s.path(), (s.dir / "missing").string()});
   }
 
@@ -214,6 +294,7 @@ TEST_SUITE("load-parallel") {
         "subnet": [{"id": "subnet-c", "vpc": "vpc-1", "cidr": "10.0.3.0/24"}]}})");
     const std::string one = fingerprint({s.path()}, 1);
     CHECK(one.find("matches no vpc") != std::string::npos);
+    mergesAgree(readFiles(s.dir));
     LoadStats stats = agrees({s.path()});
     CHECK(stats.reloaded == 0);
   }
