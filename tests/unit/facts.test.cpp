@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "runtime/facts.hpp"
+#include "tests/unit/source_root.hpp"
 
 using namespace ward;
 
@@ -299,17 +300,7 @@ TEST_SUITE("facts") {
   TEST_CASE("docs/facts.md holds the generated schema tables") {
     // The generated part sits between two markers; regenerate it with
     // WARD_UPDATE_DOCS=1 after a schema change.
-    namespace fs = std::filesystem;
-    fs::path doc = "docs/facts.md";
-    std::vector<fs::path> roots;
-    if (const char* env = std::getenv("WARD_SOURCE_DIR")) roots.emplace_back(env);
-    roots.push_back(fs::path(__FILE__).parent_path() / ".." / "..");
-    for (fs::path p = fs::current_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) roots.push_back(p);
-    for (const fs::path& r : roots)
-      if (fs::exists(r / "docs" / "facts.md")) {
-        doc = (r / "docs" / "facts.md").lexically_normal();
-        break;
-      }
+    const std::filesystem::path doc = ward::testing::sourceRoot("docs/facts.md") / "docs" / "facts.md";
     std::ifstream in(doc);
     REQUIRE_MESSAGE(in.good(), "cannot open " << doc.string());
     std::stringstream ss;

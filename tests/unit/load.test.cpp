@@ -14,23 +14,15 @@
 
 #include "runtime/load/load.hpp"
 #include "runtime/load/loader.hpp"
+#include "tests/unit/source_root.hpp"
 
 using namespace ward;
 namespace fs = std::filesystem;
 
 namespace {
 
-// The test data, wherever the tests run from: $WARD_SOURCE_DIR, the source
-// tree this file was compiled from, or a parent of the working directory.
-fs::path dataDir() {
-  std::vector<fs::path> roots;
-  if (const char* env = std::getenv("WARD_SOURCE_DIR")) roots.emplace_back(env);
-  roots.push_back(fs::path(__FILE__).parent_path() / ".." / "..");
-  for (fs::path p = fs::current_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) roots.push_back(p);
-  for (const fs::path& r : roots)
-    if (fs::exists(r / "tests" / "data" / "facts" / "batfish")) return (r / "tests" / "data" / "facts").lexically_normal();
-  return "tests/data/facts";
-}
+// The test data, wherever the tests run from (see source_root.hpp).
+fs::path dataDir() { return ward::testing::sourceRoot() / "tests" / "data" / "facts"; }
 std::string dataPath(std::string_view rel) { return (dataDir() / rel).string(); }
 
 std::string renderAll(const Diagnostics& ds) {

@@ -12,21 +12,14 @@
 
 #include "runtime/load/load.hpp"
 #include "runtime/load/loader.hpp"
+#include "tests/unit/source_root.hpp"
 
 using namespace ward;
 namespace fs = std::filesystem;
 
 namespace {
 
-fs::path sourceRoot() {
-  std::vector<fs::path> roots;
-  if (const char* env = std::getenv("WARD_SOURCE_DIR")) roots.emplace_back(env);
-  roots.push_back(fs::path(__FILE__).parent_path() / ".." / "..");
-  for (fs::path p = fs::current_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) roots.push_back(p);
-  for (const fs::path& r : roots)
-    if (fs::exists(r / "tests" / "data" / "facts" / "batfish")) return r.lexically_normal();
-  return ".";
-}
+using ward::testing::sourceRoot;
 
 // Everything a load produced: the stored facts in index order, every interned
 // string in id order, the warnings, or else the errors.
