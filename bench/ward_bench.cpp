@@ -233,7 +233,7 @@ Answers vmAnswers(const Report& rep) {
   Answers out;
   for (const auto& rule : kBenchRules) out[rule];
   for (const auto& f : rep.findings)
-    if (out.count(f.ruleId)) out[f.ruleId].insert(f.resourceId);
+    if (auto it = out.find(std::string(f.ruleId)); it != out.end()) it->second.emplace(f.resourceId);
   return out;
 }
 
@@ -408,6 +408,7 @@ struct Options {
   std::string jsonOut;
   std::string label;
   std::string scalingLarge;  // --scaling: the larger estate, paired against --estate
+  std::string rule;          // --rule: --only evalall evaluates just this rule
 };
 
 Options parseArgs(int argc, char** argv) {
@@ -425,6 +426,7 @@ Options parseArgs(int argc, char** argv) {
     else if (a == "--check-only") o.only = "check";
     else if (a == "--json") o.jsonOut = next();
     else if (a == "--label") o.label = next();
+    else if (a == "--rule") o.rule = next();
     else if (a == "--load-threads") gLoadThreads = static_cast<unsigned>(std::max(0, std::atoi(next().c_str())));
     else if (a == "--help" || a == "-h") {
       std::puts(
@@ -433,6 +435,7 @@ Options parseArgs(int argc, char** argv) {
           "                                                 and a two-thread load vs a one-thread load\n"
           "       --load-threads N                          threads of every load (default 0: the loader's choice)\n"
           "       ward-bench --estate DIR --only load|compile|eval|eval3|evalall  one run of one workload (for callgrind)\n"
+          "       ward-bench --estate DIR --only evalall --rule ID  one rule alone (for callgrind)\n"
           "       ward-bench --estate DIR --only rules      each rule's evaluation time, slowest first\n"
           "       ward-bench --estate M --scaling L [--runs N] [--json FILE]  whole-stdlib evaluation of M and L\n"
           "                                                 in alternating pairs: the L/M time ratio");
@@ -562,7 +565,9 @@ int run(const Options& o) {
   if (o.only == "eval3" || o.only == "evalall") {
     // The three bench rules (or all of them) after one warming evaluation
     // (derived columns cached), as the timed W3 runs see them.
-    const CompiledPolicy& p = o.only == "eval3" ? three : all;
+    const CompiledPolicy one = o.rule.empty() ? CompiledPolicy{} : onlyRules(all, {o.rule});
+    if (!o.rule.empty() && one.rules.empty()) die("no rule " + o.rule);
+    const CompiledPolicy& p = o.only == "eval3" ? three : o.rule.empty() ? all : one;
     evaluateOrDie(p, *fb, eo);
     Report r = evaluateThree(p, *fb, eo);
     HandResult hr;

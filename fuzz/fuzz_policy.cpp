@@ -61,6 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   ward::ReportInput in;
   in.findings = std::move(one->findings);
+  in.text = one->text;
   in.rules = ward::ruleMetadata(*compiled->policy);
   in.rulesEvaluated = one->rulesEvaluated;
   for (auto format : {ward::ReportFormat::Text, ward::ReportFormat::Json, ward::ReportFormat::Sarif,

@@ -34,7 +34,7 @@ namespace {
 // Bindings break ties between findings of one rule on one resource with one
 // message (nested for clauses over the same subject), so that the order never
 // depends on how the sort happens to treat equal elements.
-int compareBindings(const std::vector<Binding>& a, const std::vector<Binding>& b) {
+int compareBindings(std::span<const Binding> a, std::span<const Binding> b) {
   for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
     if (int c = a[i].name.compare(b[i].name)) return c;
     if (int c = a[i].kind.compare(b[i].kind)) return c;
@@ -59,7 +59,7 @@ namespace {
 
 // The first 16 bytes of a string as two big-endian numbers (zero-padded), so
 // that comparing them orders like comparing the strings, up to a tie.
-std::pair<uint64_t, uint64_t> prefix16(const std::string& s) {
+std::pair<uint64_t, uint64_t> prefix16(std::string_view s) {
   unsigned char b[16] = {};
   std::memcpy(b, s.data(), std::min<size_t>(s.size(), 16));
   uint64_t hi = 0, lo = 0;
@@ -73,8 +73,14 @@ template <class Field>
 std::vector<uint32_t> ranks(std::span<const Finding* const> findings, Field field) {
   std::vector<std::string_view> distinct;
   std::unordered_map<std::string_view, uint32_t> rank;
-  for (const Finding* f : findings)
-    if (rank.emplace(field(*f), 0).second) distinct.push_back(field(*f));
+  std::string_view previous;
+  for (const Finding* f : findings) {
+    // Findings of one rule come together: most values repeat the last one.
+    const std::string_view v = field(*f);
+    if (!distinct.empty() && v == previous) continue;
+    previous = v;
+    if (rank.emplace(v, 0).second) distinct.push_back(v);
+  }
   std::sort(distinct.begin(), distinct.end());
   for (uint32_t i = 0; i < distinct.size(); ++i) rank[distinct[i]] = i;
   std::vector<uint32_t> out;

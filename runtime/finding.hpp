@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -15,18 +16,28 @@ enum class RuleSeverity : uint8_t { Info, Low, Medium, High, Critical };
 const char* levelName(Level l);          // "advisory", "warn", "deny"
 const char* severityName(RuleSeverity s);  // "info" ... "critical"
 
+// A finding's strings and lists are views: into the TextArena of the report
+// (or rule evaluator) that made it, or into storage its maker keeps alive.
+// Whoever moves findings out of a Report moves its `text` along with them.
+
 // A variable bound when the rule failed: a for-variable or the witness of a
 // quantifier (which `s` broke `all s in job.subnets: s.private`).
 struct Binding {
-  std::string name;   // "s"
-  std::string kind;   // "subnet", or the value's type name for non-entities
-  std::string value;  // the entity id or the value's canonical text
+  std::string_view name;   // "s"
+  std::string_view kind;   // "subnet", or the value's type name for non-entities
+  std::string_view value;  // the entity id or the value's canonical text
+};
+
+// One operand of a failed check with its value: ("s.private", "false").
+struct CheckValue {
+  std::string_view first;   // the operand's source text
+  std::string_view second;  // its value's canonical text
 };
 
 // A sub-expression of `require` that evaluated to false, with its operands.
 struct FailedCheck {
-  std::string expr;  // source text, e.g. "s.private"
-  std::vector<std::pair<std::string, std::string>> values;  // ("s.private", "false")
+  std::string_view expr;  // source text, e.g. "s.private"
+  std::span<const CheckValue> values;
 };
 
 struct SourceLocation {
@@ -35,22 +46,29 @@ struct SourceLocation {
   unsigned col = 0;
 };
 
+// Where a finding's rule is written.
+struct SourceRef {
+  std::string_view file;
+  unsigned line = 0;
+  unsigned col = 0;
+};
+
 struct Finding {
-  std::string ruleId;  // package.name
+  std::string_view ruleId;  // package.name
   Level level = Level::Warn;
   RuleSeverity severity = RuleSeverity::Medium;
-  std::string title;
-  std::string resourceKind;  // kind of the first for-variable's entity
-  std::string resourceId;
-  std::string message;
-  std::vector<Binding> bindings;
-  std::vector<FailedCheck> failed;
-  std::string fix;
-  SourceLocation location;  // the rule's source
+  std::string_view title;
+  std::string_view resourceKind;  // kind of the first for-variable's entity
+  std::string_view resourceId;
+  std::string_view message;
+  std::span<const Binding> bindings;
+  std::span<const FailedCheck> failed;
+  std::string_view fix;
+  SourceRef location;  // the rule's source
   // Set when an exemption covers the finding; exempted findings are reported
   // but never fail a run.
   bool exempted = false;
-  std::string exemptionReason;
+  std::string_view exemptionReason;
 };
 
 // Deterministic report order: rule id, resource kind, resource id, message,

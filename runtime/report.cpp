@@ -47,7 +47,8 @@ std::string xmlEscape(std::string_view s) {
   return out;
 }
 
-void writeLocation(JsonWriter& w, const SourceLocation& loc) {
+template <class Location>  // SourceLocation or SourceRef
+void writeLocation(JsonWriter& w, const Location& loc) {
   w.key("location").beginObject();
   w.field("file", loc.file).field("line", loc.line).field("col", loc.col);
   w.endObject();

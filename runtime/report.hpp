@@ -3,10 +3,12 @@
 // deterministic: same findings in, same bytes out.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "runtime/finding.hpp"
+#include "runtime/text_arena.hpp"
 
 namespace ward {
 
@@ -26,6 +28,7 @@ struct RuleMeta {
 
 struct ReportInput {
   std::vector<Finding> findings;  // sorted with findingLess
+  std::shared_ptr<const TextArena> text;  // where their strings are (Report::text)
   std::vector<RuleMeta> rules;    // sorted by id
   std::vector<std::string> factSources;  // the --facts inputs, for the record
   uint64_t rulesEvaluated = 0;

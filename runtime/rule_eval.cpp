@@ -73,6 +73,8 @@ struct RuleEvaluator::Impl {
   void beginCheck(const PreparedRule& p) {
     vm::EvalState& st = state;
     st.findings.clear();
+    st.findingText.clear();  // keeps its block: no allocation
+    st.textRule = nullptr;
     st.scratch.resize(scratchMark);
     st.builder.clear();
     if (st.strings.size() > stringMark) st.strings.truncate(stringMark);
@@ -90,6 +92,8 @@ struct RuleEvaluator::Impl {
 
   Verdict notApplicable() {
     state.findings.clear();
+    state.findingText.clear();
+    state.textRule = nullptr;
     state.steps = 0;
     return Verdict::NotApplicable;
   }
@@ -321,7 +325,7 @@ tl::expected<Verdict, EvalError> RuleEvaluator::check(RuleHandle handle, EntityR
     const bool applies = p.rule->whenText.empty() ? !isTrue(frame[p.rejected]) : isTrue(frame[p.applied]);
     return applies ? Verdict::Pass : Verdict::NotApplicable;
   }
-  vm::markExempted(*m.policy, m.options.today, st.findings);
+  vm::markExempted(*m.policy, m.options.today, st.findings, st.findingText);
   sortFindings(st.findings);
   const bool allExempted =
       std::all_of(st.findings.begin(), st.findings.end(), [](const Finding& f) { return f.exempted; });

@@ -313,7 +313,11 @@ bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& ou
       case Op::Interp: {
         const uint32_t n = *ip++;
         sp -= n;
-        *sp = interpolate(st, sp, n);
+        // Optimization: the interpolation a finding's message ends with
+        // leaves its text in st.text, where reportFinding copies it into
+        // the findings' arena, instead of interning a string used once.
+        if (&chunk == st.messageChunk && static_cast<Op>(*ip) == Op::Return) *sp = interpolateText(st, sp, n);
+        else *sp = interpolate(st, sp, n);
         ++sp;
         if (st.failed) goto error;
         break;
@@ -617,6 +621,7 @@ struct RuleSpan {
 // until none are left or one fails.
 struct Shard {
   std::vector<Finding> findings;
+  TextArena text;  // the findings' strings
   uint64_t steps = 0;
   uint64_t rules = 0;
   std::optional<EvalError> error;
@@ -698,7 +703,10 @@ void runShard(const CompiledPolicy& policy, const FactBase& facts, const EvalOpt
     }
     st.rule = nullptr;
     out.findings = std::move(st.findings);
+    out.text = std::move(st.findingText);
     st.findings.clear();
+    st.findingText = TextArena();
+    st.textRule = nullptr;
     out.steps = st.steps;
   } catch (const std::bad_alloc&) {
     // A worker thread must not let it escape; the caller reports it.
@@ -753,8 +761,11 @@ tl::expected<Report, EvalError> evaluate(const CompiledPolicy& policy, const Fac
   // expired-exemption warnings. Each finding then moves once, from its
   // thread's vector straight into its sorted place.
   std::vector<Finding> expiredWarnings;
-  for (vm::Shard& s : shards) vm::markExempted(policy, options.today, s.findings);
-  vm::expiredExemptions(policy, options.today, expiredWarnings, report.expiredExemptions);
+  auto text = std::make_shared<TextArena>();
+  for (vm::Shard& s : shards) vm::markExempted(policy, options.today, s.findings, s.text);
+  vm::expiredExemptions(policy, options.today, expiredWarnings, report.expiredExemptions, *text);
+  for (vm::Shard& s : shards) text->absorb(std::move(s.text));
+  report.text = std::move(text);
   std::vector<Finding*> inRuleOrder;
   inRuleOrder.reserve(total + expiredWarnings.size());
   for (const vm::RuleSpan& sp : spans) {
@@ -765,7 +776,7 @@ tl::expected<Report, EvalError> evaluate(const CompiledPolicy& policy, const Fac
   const std::vector<uint32_t> order =
       sortedOrder(std::span<const Finding* const>(inRuleOrder.data(), inRuleOrder.size()));
   report.findings.reserve(order.size());
-  for (uint32_t i : order) report.findings.push_back(std::move(*inRuleOrder[i]));
+  for (uint32_t i : order) report.findings.push_back(*inRuleOrder[i]);
   return report;
 }
 

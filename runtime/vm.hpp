@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 
 #include "runtime/facts.hpp"
 #include "runtime/finding.hpp"
+#include "runtime/text_arena.hpp"
 #include "runtime/net/addr.hpp"
 #include "runtime/policy.hpp"
 #include "runtime/value.hpp"
@@ -65,6 +67,8 @@ const char* evalErrorCodeName(EvalErrorCode code);  // "step-limit", ...
 
 struct Report {
   std::vector<Finding> findings;  // sorted by findingLess
+  // Their strings and lists: move (or copy) it along with the findings.
+  std::shared_ptr<const TextArena> text;
   uint64_t rulesEvaluated = 0;
   uint64_t steps = 0;
   // "RULE on RESOURCE (expired YYYY-MM-DD)"; each is also a warn finding

@@ -27,6 +27,7 @@ void EvalState::begin(const CodeUnit& u, const FactBase& facts, const EvalOption
   maxMemory = opts.limits.maxMemoryBytes;
   failed = false;
   error = EvalError{};
+  textRule = nullptr;
 }
 
 void EvalState::reset() {
@@ -35,6 +36,8 @@ void EvalState::reset() {
   scratch.clear();
   builder.clear();
   findings.clear();
+  findingText.clear();
+  textRule = nullptr;
   constLists.clear();
   letValues.clear();
   why.clear();
@@ -394,13 +397,19 @@ Value makeList(EvalState& st, const Value* elems, uint32_t n, bool dedupe) {
   return Value::list(Arena::Scratch, start, len);
 }
 
-Value interpolate(EvalState& st, const Value* parts, uint32_t n) {
+Value interpolateText(EvalState& st, const Value* parts, uint32_t n) {
   st.text.clear();
   for (uint32_t i = 0; i < n; ++i) {
     if (parts[i].tag == Tag::Error) return parts[i];
     appendText(st.text, parts[i], st.heap);
   }
-  Value v = st.makeString(st.text);
+  return textValue();
+}
+
+Value interpolate(EvalState& st, const Value* parts, uint32_t n) {
+  Value v = interpolateText(st, parts, n);
+  if (v.tag == Tag::Error) return v;
+  v = st.makeString(st.text);
   st.checkMemory();
   return v;
 }

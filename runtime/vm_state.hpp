@@ -9,12 +9,23 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/text_arena.hpp"
 #include "runtime/values.hpp"
 #include "runtime/vm.hpp"
 
 namespace ward::vm {
 
 inline constexpr StrId kUnmapped = 0xffffffffu;
+
+// What the message chunk of a finding returns when its final interpolation
+// left the text in EvalState::text (see reportFinding): a String no string
+// table holds, never seen by any other code.
+inline Value textValue() {
+  Value v = Value::string(kUnmapped);
+  v.b0 = 0xfe;
+  return v;
+}
+inline bool isTextValue(const Value& v) { return v.tag == Tag::String && v.b0 == 0xfe; }
 
 class EvalState final : public EvalContext {
 public:
@@ -53,7 +64,17 @@ public:
 
   // --- results ---
   std::string why;  // the last failed reach() of this rule instance
-  std::vector<Finding> findings;
+  std::vector<Finding> findings;  // their text is in findingText
+  TextArena findingText;
+  // The current rule's strings in findingText (see reportFinding).
+  const CompiledRule* textRule = nullptr;
+  struct RuleText {
+    std::string_view id, title, fix;
+    SourceRef location;
+    std::vector<std::string_view> names;  // for-variables, then each check's text, witnesses and operands
+  } ruleText;
+  std::string renderBuf;  // scratch space for a finding's text
+  const Chunk* messageChunk = nullptr;  // the message being run by reportFinding
   bool failed = false;
   EvalError error;
 
@@ -116,6 +137,9 @@ Value arithmetic(EvalState& st, Op op, const Value& a, const Value& b);
 Value negate(EvalState& st, const Value& a);
 Value makeList(EvalState& st, const Value* elems, uint32_t n, bool dedupe);
 Value interpolate(EvalState& st, const Value* parts, uint32_t n);
+// The same text left in st.text, not interned: returns textValue() (or the
+// first Error part).
+Value interpolateText(EvalState& st, const Value* parts, uint32_t n);
 Value callBuiltin(EvalState& st, uint32_t id, const Value* args, uint32_t argc);
 Value callHost(EvalState& st, uint32_t id, const Value* args, uint32_t argc);
 
@@ -123,10 +147,11 @@ Value callHost(EvalState& st, uint32_t id, const Value* args, uint32_t argc);
 // The current rule's require failed: build and record its finding.
 bool reportFinding(EvalState& st, Value* frame, Value* sp);
 // Marks the findings an unexpired exemption covers (exempted, with its reason).
-void markExempted(const CompiledPolicy& policy, int64_t today, std::vector<Finding>& findings);
+// The reasons go into `text`.
+void markExempted(const CompiledPolicy& policy, int64_t today, std::vector<Finding>& findings, TextArena& text);
 // Appends a ward.exemption_expired warning to `findings` for every expired
 // exemption, and its summary line to `expired`.
 void expiredExemptions(const CompiledPolicy& policy, int64_t today, std::vector<Finding>& findings,
-                       std::vector<std::string>& expired);
+                       std::vector<std::string>& expired, TextArena& text);
 
 }  // namespace ward::vm

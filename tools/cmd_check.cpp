@@ -136,6 +136,7 @@ int runCheck(const CheckArgs& args, const Common& common) {
   timer.lap("evaluate");
   ReportInput in;
   in.findings = std::move(report->findings);
+  in.text = report->text;
   in.rules = ruleMetadata(*compiled->policy);
   in.factSources = args.facts;
   in.rulesEvaluated = report->rulesEvaluated;

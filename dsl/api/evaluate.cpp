@@ -108,8 +108,9 @@ HostFn bridge(const HostEntry& entry) {
 }  // namespace
 
 Finding publicFinding(const ward::Finding& f) {
-  return Finding{f.ruleId, publicLevel(f.level), severityName(f.severity), f.title, f.resourceKind,
-                 f.resourceId, f.message, f.exempted};
+  return Finding{std::string(f.ruleId),       publicLevel(f.level),         severityName(f.severity),
+                 std::string(f.title),        std::string(f.resourceKind), std::string(f.resourceId),
+                 std::string(f.message),      f.exempted};
 }
 
 Expected<EvalOptions> evalOptionsFor(const PolicySet::Impl* p, const FactSet::Impl* f, const Limits& limits) {
@@ -140,6 +141,7 @@ Expected<Evaluation> Engine::evaluate(const PolicySet& policies, const FactSet& 
     if (!report) return tl::unexpected(makeError(evalErrorCode(report.error().code), report.error().message));
     auto impl = std::make_shared<Evaluation::Impl>();
     impl->input.findings = std::move(report->findings);
+    impl->input.text = std::move(report->text);
     impl->input.rules = p->rules;
     impl->input.factSources = f->sources;
     impl->input.rulesEvaluated = report->rulesEvaluated;

@@ -10,15 +10,17 @@
 #include <vector>
 
 #include "runtime/finding.hpp"
+#include "runtime/text_arena.hpp"
 
 using namespace ward;
 
 namespace {
 
-std::vector<Finding> randomFindings(uint32_t seed, size_t n) {
+// The findings' strings are in `text`.
+std::vector<Finding> randomFindings(uint32_t seed, size_t n, TextArena& text) {
   std::mt19937 rng(seed);
   auto pick = [&](std::initializer_list<const char*> xs) {
-    return std::string(*(xs.begin() + std::uniform_int_distribution<size_t>(0, xs.size() - 1)(rng)));
+    return text.copy(*(xs.begin() + std::uniform_int_distribution<size_t>(0, xs.size() - 1)(rng)));
   };
   std::vector<Finding> out;
   for (size_t i = 0; i < n; ++i) {
@@ -27,10 +29,14 @@ std::vector<Finding> randomFindings(uint32_t seed, size_t n) {
     f.resourceKind = pick({"security_group", "sg_rule", "subnet", ""});
     f.resourceId = pick({"subnet-0123456789abcdef0", "subnet-0123456789abcdef1", "subnet-0123456789abcdef",
                          "subnet-0123456789abcde", "sg-1", "sg-1:in:0", "sg-1:in:10", "", "zz"});
-    if (rng() % 7 == 0) f.resourceId += std::string(1, '\0') + "x";  // embedded NUL
+    if (rng() % 7 == 0) f.resourceId = text.copy(std::string(f.resourceId) + std::string(1, '\0') + "x");  // embedded NUL
     f.message = pick({"open to the world", "open", "", "closed"});
-    if (rng() % 3 == 0) f.bindings.push_back(Binding{"r", "sg_rule", pick({"sg-1:in:0", "sg-1:in:1"})});
-    f.title = std::to_string(i);  // tells equal findings apart, to check stability
+    if (rng() % 3 == 0) {
+      std::span<Binding> b = text.array<Binding>(1);
+      b[0] = Binding{"r", "sg_rule", pick({"sg-1:in:0", "sg-1:in:1"})};
+      f.bindings = b;
+    }
+    f.title = text.copy(std::to_string(i));  // tells equal findings apart, to check stability
     out.push_back(std::move(f));
   }
   return out;
@@ -38,7 +44,7 @@ std::vector<Finding> randomFindings(uint32_t seed, size_t n) {
 
 std::vector<std::string> titles(const std::vector<Finding>& fs) {
   std::vector<std::string> out;
-  for (const Finding& f : fs) out.push_back(f.title);
+  for (const Finding& f : fs) out.emplace_back(f.title);
   return out;
 }
 
@@ -48,7 +54,8 @@ TEST_SUITE("findings") {
   TEST_CASE("sortFindings orders like a stable sort by findingLess") {
     for (uint32_t seed = 1; seed <= 20; ++seed) {
       CAPTURE(seed);
-      std::vector<Finding> a = randomFindings(seed, 500);
+      TextArena text;
+      std::vector<Finding> a = randomFindings(seed, 500, text);
       std::vector<Finding> b = a;
       sortFindings(a);
       std::stable_sort(b.begin(), b.end(), findingLess);
@@ -67,7 +74,8 @@ TEST_SUITE("findings") {
     CHECK(compareFindings(y, x) > 0);
     y.resourceId = x.resourceId;
     CHECK(compareFindings(x, y) == 0);
-    y.bindings.push_back(Binding{"s", "subnet", "subnet-1"});
+    const Binding binding{"s", "subnet", "subnet-1"};
+    y.bindings = std::span<const Binding>(&binding, 1);
     CHECK(compareFindings(x, y) < 0);
     std::vector<Finding> v{y, x};
     sortFindings(v);

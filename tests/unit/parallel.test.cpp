@@ -2,6 +2,7 @@
 // one, byte for byte, over the standard library and the example estates; the
 // same error as a sequential run (the earliest failing rule); budgets summed.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <optional>
 #include <string>
@@ -33,9 +34,9 @@ Compilation compile(bool withStdlib, const std::string& text = {}) {
 std::string render(const Report& r) {
   std::string out = "rules " + std::to_string(r.rulesEvaluated) + "\n";
   for (const Finding& f : r.findings) {
-    out += f.ruleId + "|" + f.resourceKind + "|" + f.resourceId + "|" + f.message + "|" + (f.exempted ? "x" : "") + "|";
-    for (const Binding& b : f.bindings) out += b.name + "=" + b.value + ";";
-    for (const FailedCheck& c : f.failed) out += "|" + c.expr;
+    out += fmt::format("{}|{}|{}|{}|{}|", f.ruleId, f.resourceKind, f.resourceId, f.message, f.exempted ? "x" : "");
+    for (const Binding& b : f.bindings) out += fmt::format("{}={};", b.name, b.value);
+    for (const FailedCheck& c : f.failed) out += fmt::format("|{}", c.expr);
     out += "\n";
   }
   for (const std::string& e : r.expiredExemptions) out += "expired " + e + "\n";

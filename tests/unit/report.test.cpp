@@ -22,22 +22,32 @@ ReportInput report(size_t n) {
   ReportInput in;
   in.rules = {RuleMeta{"aws.sg.no_unrestricted_ssh", "No SSH", Level::Deny, RuleSeverity::High, {"sg"}, "why", "fix it", {}, {}},
               RuleMeta{"aws.vpc.flow_logs_enabled", "Flow logs", Level::Warn, RuleSeverity::Medium, {}, "", "", {}, {}}};
+  auto text = std::make_shared<TextArena>();
   for (size_t i = 0; i < n; ++i) {
     Finding f;
-    f.ruleId = in.rules[i % 2].id;
+    f.ruleId = text->copy(in.rules[i % 2].id);
     f.level = in.rules[i % 2].level;
-    f.title = in.rules[i % 2].title;
+    f.title = text->copy(in.rules[i % 2].title);
     f.resourceKind = "security_group";
-    f.resourceId = "sg-" + std::to_string(i);
-    f.message = "group sg-" + std::to_string(i) + " admits \"tcp 22\"\tfrom 0.0.0.0/0\n";
-    f.bindings = {Binding{"g", "security_group", f.resourceId}};
-    if (i % 3 == 0) f.failed = {FailedCheck{"not (tcp 22 within r.traffic)", {{"r.traffic", "tcp 0-65535"}}}};
+    f.resourceId = text->copy("sg-" + std::to_string(i));
+    f.message = text->copy("group sg-" + std::to_string(i) + " admits \"tcp 22\"\tfrom 0.0.0.0/0\n");
+    std::span<Binding> bindings = text->array<Binding>(1);
+    bindings[0] = Binding{"g", "security_group", f.resourceId};
+    f.bindings = bindings;
+    if (i % 3 == 0) {
+      std::span<CheckValue> values = text->array<CheckValue>(1);
+      values[0] = CheckValue{"r.traffic", "tcp 0-65535"};
+      std::span<FailedCheck> failed = text->array<FailedCheck>(1);
+      failed[0] = FailedCheck{"not (tcp 22 within r.traffic)", values};
+      f.failed = failed;
+    }
     f.fix = "remove the rule";
-    f.location = SourceLocation{"aws/sg.ward", 7, 1};
+    f.location = SourceRef{"aws/sg.ward", 7, 1};
     f.exempted = i % 5 == 4;
-    if (f.exempted) f.exemptionReason = "ticket SEC-" + std::to_string(i);
-    in.findings.push_back(std::move(f));
+    if (f.exempted) f.exemptionReason = text->copy("ticket SEC-" + std::to_string(i));
+    in.findings.push_back(f);
   }
+  in.text = text;
   return in;
 }
 

@@ -3,6 +3,7 @@
 // rule and every fact of every stdlib fixture, no allocation on the passing
 // path, budgets per check, exemptions, and the C API.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <atomic>
@@ -113,12 +114,12 @@ std::shared_ptr<const FactBase> loadJson(const std::string& json) {
 
 // Everything a finding shows, as one comparable line.
 std::string key(const Finding& f) {
-  std::string out = f.ruleId + "|" + f.resourceKind + "|" + f.resourceId + "|" + f.message + "|" +
-                    (f.exempted ? "exempted:" + f.exemptionReason : "") + "|";
-  for (const Binding& b : f.bindings) out += b.name + "=" + b.kind + ":" + b.value + ";";
+  std::string out = fmt::format("{}|{}|{}|{}|{}|", f.ruleId, f.resourceKind, f.resourceId, f.message,
+                                 f.exempted ? fmt::format("exempted:{}", f.exemptionReason) : "");
+  for (const Binding& b : f.bindings) out += fmt::format("{}={}:{};", b.name, b.kind, b.value);
   for (const FailedCheck& c : f.failed) {
-    out += "|" + c.expr;
-    for (const auto& [text, value] : c.values) out += " " + text + "=" + value;
+    out += fmt::format("|{}", c.expr);
+    for (const auto& [text, value] : c.values) out += fmt::format(" {}={}", text, value);
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // witnesses, failed checks, null handling, lets, defs, reach, exemptions),
 // every budget failing closed, determinism, and expression values.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <atomic>
 #include <thread>
@@ -36,21 +37,21 @@ const Finding& findingOn(const Report& r, const std::string& resource) {
 
 std::vector<std::string> resources(const Report& r) {
   std::vector<std::string> out;
-  for (const Finding& f : r.findings) out.push_back(f.resourceId);
+  for (const Finding& f : r.findings) out.emplace_back(f.resourceId);
   return out;
 }
 
 std::string bindingsOf(const Finding& f) {
   std::string out;
-  for (const Binding& b : f.bindings) out += b.name + ":" + b.kind + "=" + b.value + " ";
+  for (const Binding& b : f.bindings) out += fmt::format("{}:{}={} ", b.name, b.kind, b.value);
   return out;
 }
 
 std::string failedOf(const Finding& f) {
   std::string out;
   for (const FailedCheck& c : f.failed) {
-    out += "[" + c.expr + "]";
-    for (const auto& [e, v] : c.values) out += " " + e + "=" + v;
+    out += fmt::format("[{}]", c.expr);
+    for (const auto& [e, v] : c.values) out += fmt::format(" {}={}", e, v);
     out += "; ";
   }
   return out;
@@ -87,6 +88,60 @@ TEST_CASE("a failing require yields one finding per binding with resource, messa
   CHECK(failedOf(findingOn(r, "subnet-3")) == "[s.private] s.private=null; ");
 }
 
+TEST_CASE("a report's findings keep their text after the evaluation and later ones on the same thread") {
+  // The findings' strings live in an arena the report takes over from the
+  // thread's evaluation state; later evaluations reuse that state and must
+  // write their text elsewhere.
+  Fixture f;
+  auto& m = f.module("aws.net");
+  f.rule(m, "private", {{"s", "subnets"}}, "s.private", "\"subnet {s.id} in {s.az} is public\"");
+  f.rule(m, "nat", {{"s", "subnets"}}, "s.has_nat and s.private", "\"{s.id}: no NAT\"");
+  auto policy = compileFixture(f);
+  auto fb = smallEstate();
+  auto text = [](const Report& r) {
+    std::string out;
+    for (const Finding& x : r.findings)
+      out += fmt::format("{} {} {} {} [{}] [{}] {}:{}\n", x.ruleId, x.resourceKind, x.resourceId, x.message,
+                         bindingsOf(x), failedOf(x), x.location.file, x.location.line);
+    return out;
+  };
+  Report first = run(*policy, *fb);
+  const std::string want = text(first);
+  REQUIRE(first.findings.size() >= 3);
+  CHECK(want.find("subnet subnet-2 in us-east-1b is public") != std::string::npos);
+
+  Fixture g;
+  g.rule(g.module("other"), "overwrite", {{"s", "subnets"}}, "false",
+         "\"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX {s.id}\"");
+  auto other = compileFixture(g);
+  for (int i = 0; i < 3; ++i) {
+    Report later = run(*other, *fb);
+    CHECK(later.findings.size() == 3);
+  }
+  CHECK(text(first) == want);
+
+  // A copy shares the text; it outlives the original.
+  Report copy = first;
+  first = Report{};
+  CHECK(text(copy) == want);
+}
+
+TEST_CASE("an error value in a message fails the evaluation naming the message") {
+  Fixture f;
+  f.options.hostFunctions.push_back(HostFunction{"label", "(subnet) -> string"});
+  f.rule(f.module(), "labelled", {{"s", "subnets"}}, "false", "\"subnet {label(s)}\"");
+  auto policy = compileFixture(f);
+  EvalOptions opts;
+  opts.hostFunctions.push_back([](std::span<const Value> args, EvalContext& ctx) {
+    if (ctx.facts().idOf(args[0].entityKind(), args[0].entityIndex()) == "subnet-2") return ctx.makeError("no label");
+    return ctx.makeString("fine");
+  });
+  EvalError err = runError(*policy, *smallEstate(), opts);
+  CHECK(err.code == EvalErrorCode::Runtime);
+  CHECK(err.message.find("subnet-2") != std::string::npos);
+  CHECK(err.message.find("no label") != std::string::npos);
+}
+
 TEST_CASE("when and where treat null as false") {
   Fixture f;
   auto& m = f.module();
@@ -96,7 +151,7 @@ TEST_CASE("when and where treat null as false") {
   auto policy = compileFixture(f);
   Report r = run(*policy, *smallEstate());
   std::vector<std::string> got;
-  for (const Finding& x : r.findings) got.push_back(x.ruleId + " " + x.resourceId);
+  for (const Finding& x : r.findings) got.push_back(fmt::format("{} {}", x.ruleId, x.resourceId));
   // `not null` is null, so subnet-3 is skipped by `when not s.private`; only
   // subnet-2 (private = false) is considered, and it passes.
   CHECK(got == std::vector<std::string>{"when_rule subnet-1", "where_rule subnet-1"});
@@ -196,7 +251,7 @@ TEST_CASE("lets are evaluated once per evaluation; defs are inlined") {
   Report r = run(*policy, *smallEstate(), opts);
   CHECK(calls == 1);
   std::vector<std::string> got;
-  for (const Finding& x : r.findings) got.push_back(x.ruleId + " " + x.resourceId);
+  for (const Finding& x : r.findings) got.push_back(fmt::format("{} {}", x.ruleId, x.resourceId));
   CHECK(got == std::vector<std::string>{"isolated_rule subnet-2", "isolated_rule subnet-3", "roomy_rule subnet-2"});
   CHECK(findingOn(r, "subnet-3").message == "subnet-3 is not isolated");
   // The def call is one conjunct; its value is shown as a whole.
@@ -358,7 +413,7 @@ TEST_CASE("evaluation is deterministic, also from several threads at once") {
   auto render = [](const Report& r) {
     std::string out;
     for (const Finding& x : r.findings)
-      out += x.ruleId + "|" + x.resourceId + "|" + x.message + "|" + bindingsOf(x) + "|" + failedOf(x) + "\n";
+      out += fmt::format("{}|{}|{}|{}|{}\n", x.ruleId, x.resourceId, x.message, bindingsOf(x), failedOf(x));
     return out;
   };
   std::string first = render(run(*policy, *fb));
@@ -424,7 +479,7 @@ exempt isolated_subnets for subnet "subnet-3" until 2027-03-01 by "ml-platform" 
   Report r = run(**policy, *smallEstate(), opts);
   std::vector<std::string> got;
   for (const Finding& x : r.findings)
-    got.push_back(x.ruleId + " " + x.resourceId + (x.exempted ? " (exempted)" : "") + ": " + x.message);
+    got.push_back(fmt::format("{} {}{}: {}", x.ruleId, x.resourceId, x.exempted ? " (exempted)" : "", x.message));
   CHECK(got == std::vector<std::string>{
                    "aws.ml.endpoint_sagemaker_api_required subnet-1: subnet subnet-1 has no sagemaker.api endpoint in vpc-1",
                    "aws.ml.isolated_subnets subnet-3 (exempted): subnet-3 in us-east-1a is not isolated",
