@@ -209,8 +209,11 @@ FactBase::FactBase(const Schema& schema) : schema_(&schema) {
     slotBase_.push_back(slots);
     slots += static_cast<uint32_t>(kd.attrs.size());
   }
-  derivedOnce_.resize(slots);
-  derived_.resize(slots);
+  // After the attribute slots, one per kind for its `all` list (see all()).
+  allSlot_ = slots;
+  derivedOnce_.resize(slots + schema.kindCount());
+  derived_.resize(slots + schema.kindCount());
+  for (size_t k = 0; k < schema.kindCount(); ++k) derivedOnce_[allSlot_ + k] = std::make_unique<std::once_flag>();
   attrSlots_ = std::make_unique<AttrSlot[]>(slots);
   for (size_t k = 0; k < tables_.size(); ++k)
     for (size_t a = 0; a < tables_[k]->cols.size(); ++a)
@@ -269,7 +272,23 @@ std::span<const Value> FactBase::list(const Value& v) const {
   return std::span<const Value>(arena->data() + offset, v.listLength());
 }
 
-Value FactBase::all(KindId kind) const { return tables_[kind]->all; }
+// Optimization: made on first use, like a derived column. Rules iterate a
+// kind with IterKind, which needs no list; only a collection used as a value
+// (`count(subnets)`, an argument) does, and a list of every entity is 24
+// bytes per fact, a tenth of the input's size in memory.
+Value FactBase::all(KindId kind) const {
+  const uint32_t slot = allSlot_ + kind;
+  std::call_once(*derivedOnce_[slot], [&] {
+    auto dc = std::make_unique<DerivedColumn>();
+    dc->storage_ = slot + 1;
+    const size_t n = count(kind);
+    dc->arena_.reserve(n);
+    for (EntityIndex i = 0; i < n; ++i) dc->arena_.push_back(Value::entity(kind, i));
+    dc->values.push_back(Value::list(Arena::Facts, uint64_t{dc->storage_} << kSegmentShift, static_cast<uint32_t>(n)));
+    derived_[slot] = std::move(dc);
+  });
+  return derived_[slot]->values.front();
+}
 
 Value FactBase::derivedList(std::span<const Value> elems) const {
   assert(tCurrentColumn && "derivedList outside a derivation");
@@ -598,9 +617,6 @@ Result<std::shared_ptr<const FactBase>> FactBaseBuilder::finish() {
     hook(*this);
     resolve();
   }
-  size_t entities = 0;
-  for (const auto& t : fb.tables_) entities += t->count;
-  fb.arena_.reserve(fb.arena_.size() + entities);  // the `all` lists below
   for (size_t k = 0; k < schema.kindCount(); ++k) {
     const KindDef& kd = schema.kind(static_cast<KindId>(k));
     FactBase::Table& t = *fb.tables_[k];
@@ -610,10 +626,6 @@ Result<std::shared_ptr<const FactBase>> FactBaseBuilder::finish() {
       fb.attrSlots_[fb.slotBase_[k] + a].fallback = t.fallback[a];
       t.cols[a].shrinkTo(t.count);
     }
-    std::vector<Value> everyone;
-    everyone.reserve(t.count);
-    for (EntityIndex i = 0; i < t.count; ++i) everyone.push_back(Value::entity(static_cast<KindId>(k), i));
-    t.all = makeList(everyone);
   }
   fb.strings_.freeze();
   std::shared_ptr<const FactBase> result(fb_.release());

@@ -225,7 +225,8 @@ public:
   // Elements of a list value that lives in this fact base (Arena::Facts). The
   // offset of such a list is opaque: it also names the arena segment it is in.
   std::span<const Value> list(const Value& v) const;
-  // The list of every entity of a kind (for `for s in subnets`).
+  // The list of every entity of a kind (a collection used as a value:
+  // `count(subnets)`), made on first use. Thread-safe.
   Value all(KindId kind) const;
   // Stores a list computed by a DeriveFn in the column being derived; only
   // valid while a derivation runs on this thread.
@@ -254,7 +255,9 @@ private:
     mutable std::atomic<const DerivedColumn*> derived{nullptr};
   };
   std::unique_ptr<AttrSlot[]> attrSlots_;
+  // Per slot, and then per kind for its `all` list (from allSlot_).
   mutable std::vector<std::unique_ptr<std::once_flag>> derivedOnce_;
+  uint32_t allSlot_ = 0;
   mutable std::vector<std::unique_ptr<DerivedColumn>> derived_;
   void computeDerived(KindId kind, AttrId attr) const;
   const DerivedColumn& derivedColumn(KindId kind, AttrId attr) const;

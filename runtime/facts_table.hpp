@@ -75,7 +75,6 @@ struct FactBase::Table {
   std::vector<Value> fallback;  // per attribute: what an unset value reads as
   std::vector<bool> derived;    // per attribute
   detail::IdIndex ids;
-  Value all;
 };
 
 // References and lists of references by id, resolved in finish().

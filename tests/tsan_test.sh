@@ -2,8 +2,10 @@
 # Builds ward-unit with ThreadSanitizer in its own build folder and runs the
 # embedding API's tests (the 4-thread evaluation among them), the parallel
 # evaluation tests (compiling while loading among them), the report
-# writers' tests (findings written on several threads) and the parallel
-# loading tests (files loaded on several threads and merged) under it.
+# writers' tests (findings written on several threads), the parallel
+# loading tests (files loaded on several threads and merged) and the fact
+# base's tests (derived columns and `all` lists made once from many threads)
+# under it.
 # Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +31,7 @@ ninja -C "$dir" -j2 tests/ward-unit >"$dir.log" 2>&1 ||
   { tail -n 40 "$dir.log"; echo "0 passed, 1 failed"; exit 1; }
 log=$(mktemp /tmp/ward-tsan.XXXXXX)
 trap 'rm -f "$log"' EXIT
-TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "$dir/tests/ward-unit" -ts=api,parallel,report,load-parallel >"$log" 2>&1
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "$dir/tests/ward-unit" -ts=api,parallel,report,load-parallel,facts >"$log" 2>&1
 status=$?
 cat "$log"
 line=$(grep -E '^\[doctest\] test cases:' "$log" | tail -n 1)

@@ -51,10 +51,14 @@ void verifyChunk(const Chunk& c) {
   std::vector<std::pair<uint32_t, int>> work{{0, 0}};
   int deepest = 0;
   while (!work.empty()) {
-    auto [at, depth] = work.back();
+    // Note: plain variables, not structured bindings, which clang 14 cannot
+    // capture in doctest's message lambdas.
+    const uint32_t at = work.back().first;
+    const int depth = work.back().second;
     work.pop_back();
-    auto [it, fresh] = depthAt.emplace(at, depth);
-    if (!fresh) {
+    const auto emplaced = depthAt.emplace(at, depth);
+    const auto it = emplaced.first;
+    if (!emplaced.second) {
       CHECK_MESSAGE(it->second == depth, "offset " << at << " reached at depths " << it->second << " and " << depth);
       continue;
     }

@@ -573,9 +573,10 @@ TEST_CASE("comparisons with null or a literal agree with the general comparison"
       {"available_ips", {"3", "250", "null"}},
       {"private", {"true", "false", "null"}},
   };
-  for (const auto& [attr, literals] : cases)
-    for (const std::string& lit : literals)
+  for (const auto& attrCase : cases)
+    for (const std::string& lit : attrCase.second)
       for (std::string op : {"==", "!="}) {
+        const std::string& attr = attrCase.first;  // not a structured binding: clang 14 cannot capture those
         CAPTURE(attr);
         CAPTURE(lit);
         CAPTURE(op);
