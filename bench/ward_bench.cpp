@@ -436,6 +436,7 @@ Options parseArgs(int argc, char** argv) {
           "       --load-threads N                          threads of every load (default 0: the loader's choice)\n"
           "       ward-bench --estate DIR --only load|compile|eval|eval3|evalall  one run of one workload (for callgrind)\n"
           "       ward-bench --estate DIR --only evalall --rule ID  one rule alone (for callgrind)\n"
+          "       ward-bench --estate DIR --only w4         1,000 W4 checks (callgrind: --toggle-collect='*checkW4Thousand*')\n"
           "       ward-bench --estate DIR --only rules      each rule's evaluation time, slowest first\n"
           "       ward-bench --estate M --scaling L [--runs N] [--json FILE]  whole-stdlib evaluation of M and L\n"
           "                                                 in alternating pairs: the L/M time ratio");
@@ -444,6 +445,15 @@ Options parseArgs(int argc, char** argv) {
   }
   if (o.estate.empty()) die("--estate DIR is required");
   return o;
+}
+
+// 1,000 W4 checks, under their own name for callgrind's --toggle-collect
+// (--only w4).
+[[gnu::noinline]] void checkW4Thousand(api::RuleChecker& checker, const api::Resource& group) {
+  for (int i = 0; i < 1000; ++i) {
+    auto v = checker.check(group);
+    if (!v || *v != api::Verdict::Pass) die("W4: unexpected result");
+  }
 }
 
 // W4: the SSH rule over a fact base holding one compliant security group with
@@ -528,6 +538,16 @@ int run(const Options& o) {
   uint64_t bytes = 0;
   for (const auto& f : files) bytes += fs::file_size(f);
 
+  if (o.only == "w4") {
+    api::Engine engine;
+    auto policies = engine.compile();
+    if (!policies) die("W4: the standard library does not compile");
+    auto [checker, group] = sshChecker(engine, *policies, kOneGroup);
+    checkW4Thousand(checker, group);  // warm
+    checkW4Thousand(checker, group);
+    std::puts("w4 2000 checks");
+    return 0;
+  }
   if (o.only == "compile") {
     compileStdlib();
     std::printf("rules %zu\n", compileStdlibAgain());

@@ -15,14 +15,11 @@ void TextArena::grow(size_t atLeast) {
   held_ += size;
 }
 
-void TextArena::clear() {
-  if (blocks_.size() > 1) {
-    std::unique_ptr<std::byte[]> keep = std::move(blocks_.back());
-    blocks_.clear();
-    blocks_.push_back(std::move(keep));
-    held_ = capacity_;
-  }
-  used_ = 0;
+void TextArena::dropAllButNewest() {
+  std::unique_ptr<std::byte[]> keep = std::move(blocks_.back());
+  blocks_.clear();
+  blocks_.push_back(std::move(keep));
+  held_ = capacity_;
 }
 
 void TextArena::absorb(TextArena&& other) {

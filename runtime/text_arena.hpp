@@ -44,7 +44,10 @@ public:
 
   // Forgets everything, keeping the newest (largest) block for reuse: no
   // allocation when what follows fits in it.
-  void clear();
+  void clear() {
+    if (blocks_.size() > 1) dropAllButNewest();
+    used_ = 0;
+  }
   // Takes over `other`'s blocks: what was copied into either stays valid.
   void absorb(TextArena&& other);
   // Bytes held in blocks (capacity, not use), for memory accounting.
@@ -64,6 +67,7 @@ private:
     return blocks_.back().get() + at;
   }
   void grow(size_t atLeast);
+  void dropAllButNewest();
 
   std::vector<std::unique_ptr<std::byte[]>> blocks_;
   size_t capacity_ = 0;  // of the last block
