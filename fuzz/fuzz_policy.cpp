@@ -32,7 +32,9 @@ const ward::FactBase& estate() {
 
 std::string render(const ward::Report& r) {
   std::string out;
-  for (const ward::Finding& f : r.findings) out += f.ruleId + "|" + f.resourceId + "|" + f.message + "\n";
+  for (const ward::Finding& f : r.findings) {
+    out.append(f.ruleId).append("|").append(f.resourceId).append("|").append(f.message).append("\n");
+  }
   return out;
 }
 

@@ -61,7 +61,8 @@ namespace {
 // that comparing them orders like comparing the strings, up to a tie.
 std::pair<uint64_t, uint64_t> prefix16(std::string_view s) {
   unsigned char b[16] = {};
-  std::memcpy(b, s.data(), std::min<size_t>(s.size(), 16));
+  // Note: an empty view may have a null data(), which memcpy must not get.
+  if (!s.empty()) std::memcpy(b, s.data(), std::min<size_t>(s.size(), 16));
   uint64_t hi = 0, lo = 0;
   for (int i = 0; i < 8; ++i) hi = (hi << 8) | b[i];
   for (int i = 8; i < 16; ++i) lo = (lo << 8) | b[i];
