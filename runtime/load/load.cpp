@@ -496,7 +496,7 @@ constexpr double kMaxPending = 0.15;
 // ... but never fewer than this many chunks: with room for one, a thread that
 // finishes a chunk while the calling thread is still busy (its first part, or
 // the chunk before) waits until that chunk is merged; a trace of a two-thread
-// load of 24 MB showed the second thread idle for a third of it.
+// load of 24 MB showed the second thread idle for about half of it.
 constexpr uint64_t kMinPendingChunks = 2;
 // The rest of the input comes in chunks of about this many bytes, and at
 // least this many per other thread: small enough that several fit under
