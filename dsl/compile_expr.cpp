@@ -411,6 +411,12 @@ void Compiler::inlineDef(const Expr& e) {
     const Expr& arg = *e.args[i];
     if (arg.kind == ExprKind::Name && arg.ref == ast::NameRef::Local) {
       inner.table[i] = slotOf(arg.slot);
+    } else if (isLocalAttr(arg)) {
+      // Optimization: an attribute of a local goes straight to the slot.
+      const uint32_t t = frame->alloc();
+      em->position(arg.span);
+      em->emit(Op::LocalAttrStore, slotOf(arg.args[0]->slot), packAttr(arg.kind_, arg.attr), t);
+      inner.table[i] = t;
     } else {
       expr(arg);
       uint32_t t = frame->alloc();
@@ -426,6 +432,19 @@ void Compiler::inlineDef(const Expr& e) {
   slots = outer;
 }
 
+// For `x == K` (either way round) with x a local and K a literal that
+// LocalEqConst compares: x's slot and K.
+std::optional<std::pair<uint32_t, Value>> Compiler::localEqLiteral(const Expr& e) {
+  if (e.kind != ExprKind::Binary || e.binaryOp != BinaryOp::Eq) return std::nullopt;
+  const Expr& a = *e.args[0];
+  const Expr& b = *e.args[1];
+  const Expr* k = literalConstant(b) ? &b : literalConstant(a) ? &a : nullptr;
+  if (!k) return std::nullopt;
+  const Expr& x = k == &b ? a : b;
+  if (x.kind != ExprKind::Name || x.ref != ast::NameRef::Local) return std::nullopt;
+  return std::pair{slotOf(x.slot), *literalConstant(*k)};
+}
+
 void Compiler::binary(const Expr& e) {
   const Expr& a = *e.args[0];
   const Expr& b = *e.args[1];
@@ -433,6 +452,16 @@ void Compiler::binary(const Expr& e) {
     case BinaryOp::And:
     case BinaryOp::Or: {
       const bool isAnd = e.binaryOp == BinaryOp::And;
+      // Optimization: `x == K1 or x == K2` for a local x and two literals
+      // (open_to_world) is one instruction.
+      if (!isAnd) {
+        const auto a1 = localEqLiteral(a), b1 = localEqLiteral(b);
+        if (a1 && b1 && a1->first == b1->first) {
+          em->position(e.span);
+          em->emit(Op::LocalEqConstOr, a1->first, em->constant(a1->second), em->constant(b1->second));
+          return;
+        }
+      }
       expr(a);
       uint32_t j = em->emitJump(isAnd ? Op::AndJump : Op::OrJump);
       expr(b);

@@ -3,9 +3,11 @@
 // (compile_expr.cpp). Not a public header.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/diagnostic.hpp"
@@ -130,6 +132,7 @@ private:
   void call(const ast::Expr& e);
   void inlineDef(const ast::Expr& e);
   void binary(const ast::Expr& e);
+  std::optional<std::pair<uint32_t, Value>> localEqLiteral(const ast::Expr& e);
   void quantifier(const ast::Expr& e);
   void count(const ast::Expr& e);
   void comprehension(const ast::Expr& e);

@@ -56,7 +56,9 @@ unsigned operandWords(OperandKind k) {
     case OperandKind::SlotJump:
     case OperandKind::SlotConst: return 2;
     case OperandKind::IterJump:
-    case OperandKind::SlotAttrStr: return 3;
+    case OperandKind::SlotAttrStr:
+    case OperandKind::SlotAttrSlot:
+    case OperandKind::SlotConstConst: return 3;
   }
   return 0;
 }
@@ -168,6 +170,10 @@ std::string disassemble(const Chunk& chunk, const DisasmNames& names) {
       case OperandKind::SlotConst: operands = fmt::format("${} {}", w(0), constantText(chunk, w(1))); break;
       case OperandKind::SlotAttrStr:
         operands = fmt::format("${} {} {}", w(0), attrName(names, w(1)), stringName(names, w(2)));
+        break;
+      case OperandKind::SlotAttrSlot: operands = fmt::format("${} {} ${}", w(0), attrName(names, w(1)), w(2)); break;
+      case OperandKind::SlotConstConst:
+        operands = fmt::format("${} {} {}", w(0), constantText(chunk, w(1)), constantText(chunk, w(2)));
         break;
     }
     if (operands.empty())

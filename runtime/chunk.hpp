@@ -32,6 +32,8 @@ enum class OperandKind : uint8_t {
   IterJump,  // iterator slot, variable slot, target
   SlotConst, // slot, index into Chunk::constants
   SlotAttrStr,  // slot, kind << 16 | attr, string
+  SlotAttrSlot,    // slot, kind << 16 | attr, slot
+  SlotConstConst,  // slot, two indexes into Chunk::constants
 };
 
 enum class Op : uint8_t {

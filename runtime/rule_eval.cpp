@@ -44,6 +44,7 @@ struct PreparedRule {
   // candidate. On the way it sets frame[rejected] when the first `where`
   // rejects the candidate, and frame[applied] when `require` holds.
   Chunk body;
+  uint32_t entry = 0;  // where a check starts in `body`: its first instance
   uint32_t applied = 0;
   uint32_t rejected = 0;
   // The first loop walks a kind table, or a list: the list's value, computed
@@ -78,7 +79,7 @@ struct RuleEvaluator::Impl {
     st.scratch.resize(scratchMark);
     st.builder.clear();
     if (st.strings.size() > stringMark) st.strings.truncate(stringMark);
-    st.why.clear();
+    if (!st.why.empty()) st.why.clear();
     st.steps = 0;
     st.checkAt = 0;
     st.failed = false;
@@ -104,14 +105,14 @@ struct RuleEvaluator::Impl {
 
 namespace {
 
-// Redirects the jump whose operand is at `jump` through code appended to the
-// chunk that sets frame[slot] to true, then goes on to the jump's target.
-// Note: appended, so that no jump target moves.
+// Redirects the jump whose operand is at `jump` through a FlagJump appended
+// to the chunk, which sets frame[slot] to true and goes on to the jump's
+// target. Note: appended, so that no jump target moves.
 bool detour(std::vector<uint32_t>& code, uint32_t jump, Op op, uint32_t slot) {
   if (jump == 0 || jump >= code.size() || code[jump - 1] != word(op)) return false;
   const uint32_t target = code[jump];
   code[jump] = static_cast<uint32_t>(code.size());
-  code.insert(code.end(), {word(Op::True), word(Op::StoreLocal), slot, word(Op::True), word(Op::JumpIfTrue), target});
+  code.insert(code.end(), {word(Op::FlagJump), slot, target});
   return true;
 }
 
@@ -137,9 +138,11 @@ bool patchBody(const CompiledRule& rule, const PreparedRule& p, Chunk& body) {
   } else if (code[entry - 2] != word(Op::IterList) || code[entry - 1] != rule.candidateIter) {
     return false;
   }
-  // check() binds the candidate itself, so the body starts with its first
-  // instance (three words are free at the start: IterKind's, or at least
-  // one of the collection's and IterList's two) and ends after it.
+  // check() binds the candidate itself and runs from the first instance
+  // (PreparedRule::entry), which ends where the loop would go on to the
+  // next candidate. Run from word 0 the body does the same: three words are
+  // free at the start (IterKind's, or at least one of the collection's and
+  // IterList's two) for a jump there.
   code[0] = word(Op::True);
   code[1] = word(Op::JumpIfTrue);
   code[2] = head + 4;
@@ -193,6 +196,7 @@ tl::expected<std::unique_ptr<PreparedRule>, EvalError> RuleEvaluator::Impl::prep
   p->applied = rule.frameSize;
   p->rejected = rule.frameSize + 1;
   p->body = rule.body;
+  p->entry = rule.candidateEntry + 2 + 4;
   if (!patchBody(rule, *p, p->body))
     return runtimeError(fmt::format("rule {}: its bytecode does not have the layout recorded for it", rule.meta.id));
   vm::EvalState& st = state;
@@ -306,12 +310,12 @@ tl::expected<Verdict, EvalError> RuleEvaluator::check(RuleHandle handle, EntityR
   Value ignored;
   if (p.kindTable) {
     frame[var] = Value::entity(entity.kind, entity.index);
-    ok = ok && vm::run(st, p.body, frame, st.stack.data(), ignored);
+    ok = ok && vm::run(st, p.body, frame, st.stack.data(), ignored, p.entry);
   } else {
     const Value* elems = st.heap.list(p.list).data();
     for (; ok && first != last; ++first) {
       frame[var] = elems[first->second];
-      ok = vm::run(st, p.body, frame, st.stack.data(), ignored);
+      ok = vm::run(st, p.body, frame, st.stack.data(), ignored, p.entry);
     }
   }
   if (p.current) vm::swapCurrent(outer);

@@ -52,9 +52,9 @@ inline const Value* iterElements(const EvalState& st, const Value& it) {
 // Every opcode must have a case (the dispatch's default is unreachable).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic error "-Wswitch-enum"
-bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& out) {
+bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& out, uint32_t entry) {
   const uint32_t* const code = chunk.code.data();
-  const uint32_t* ip = code;
+  const uint32_t* ip = code + entry;
   const Value* const consts = chunk.constants.data();
   const FactBase& fb = *st.fb;
   Value* sp = base;
@@ -118,6 +118,19 @@ bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& ou
         } else {
           WARD_SAVE_IP();
           *sp++ = getAttrSlow(st, v, attrKind(w), attrId(w));
+        }
+        break;
+      }
+      case Op::LocalAttrStore: {
+        const Value& v = frame[ip[0]];
+        const uint32_t w = ip[1];
+        Value& to = frame[ip[2]];
+        ip += 3;
+        if (v.tag == Tag::Entity && v.entityKind() == attrKind(w)) {
+          to = fb.get(attrKind(w), v.entityIndex(), attrId(w));
+        } else {
+          WARD_SAVE_IP();
+          to = getAttrSlow(st, v, attrKind(w), attrId(w));
         }
         break;
       }
@@ -244,6 +257,33 @@ bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& ou
           const Value out = compareOp(st, op == Op::LocalEqConst ? Op::Eq : Op::Ne, v, c);
           *sp++ = out;
         }
+        break;
+      }
+      case Op::LocalEqConstOr: {
+        const Value& v = frame[ip[0]];
+        const Value& c1 = consts[ip[1]];
+        const Value& c2 = consts[ip[2]];
+        ip += 3;
+        bool r;
+        Value first;
+        if (eqFast(v, c1, r)) {
+          if (r) { *sp++ = Value::boolean(true); break; }
+          first = Value::boolean(false);
+        } else {
+          WARD_SAVE_IP();
+          first = compareOp(st, Op::Eq, v, c1);
+          // As OrJump: anything but false or null is the answer.
+          if (!isFalse(first) && first.tag != Tag::Null) { *sp++ = first; break; }
+        }
+        Value second;
+        if (eqFast(v, c2, r)) {
+          second = Value::boolean(r);
+        } else {
+          WARD_SAVE_IP();
+          second = compareOp(st, Op::Eq, v, c2);
+        }
+        if (isFalse(first)) *sp++ = second;
+        else { WARD_SAVE_IP(); *sp++ = orMerge(st, first, second); }
         break;
       }
       case Op::IsNull:
@@ -477,6 +517,10 @@ bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& ou
       }
 
       // --- rules ---
+      case Op::FlagJump:
+        frame[ip[0]] = Value::boolean(true);
+        ip = code + ip[1];
+        break;
       case Op::BeginInstance: st.why.clear(); break;
       case Op::Fail:
         WARD_SAVE_IP();
@@ -647,7 +691,9 @@ std::vector<std::pair<KindId, AttrId>> derivedColumnsRead(const CompiledPolicy& 
       const unsigned words = operandWords(kind);
       if (pc + words >= code.size()) return;
       const int attrWord = kind == OperandKind::Attr ? 1
-                           : kind == OperandKind::SlotAttr || kind == OperandKind::SlotAttrStr ? 2
+                           : kind == OperandKind::SlotAttr || kind == OperandKind::SlotAttrStr ||
+                                     kind == OperandKind::SlotAttrSlot
+                               ? 2
                                                                                                 : 0;
       if (attrWord) {
         const uint32_t w = code[pc + attrWord];

@@ -116,7 +116,8 @@ public:
 
 // Runs `chunk` with `frame` as its locals and the value stack from `base`.
 // On success the chunk's value (top of stack at Return, or null) is in `out`.
-bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& out);
+// Execution starts at word `entry` of the chunk.
+bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& out, uint32_t entry = 0);
 
 // Builds the constant lists and evaluates the lets the unit needs, once per
 // evaluation (vm.cpp).

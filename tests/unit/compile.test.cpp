@@ -240,6 +240,25 @@ TEST_CASE("comparisons with null or a literal test the top of the stack in place
 )");
 }
 
+TEST_CASE("an inlined def's attribute argument is stored in one step; `x == K1 or x == K2` is one instruction") {
+  Fixture f;
+  auto& m = f.module("aws.net");
+  f.def(m, "world", {{"c", "cidr"}}, "c == 0.0.0.0/0 or c == 10.0.0.0/8");
+  f.rule(m, "open", {{"s", "subnets", "s.cidr != null and world(s.cidr)"}}, "false");
+  // Not fused: a different local on each side, or a third disjunct.
+  f.rule(m, "mixed", {{"s", "subnets"}, {"t", "subnets"}},
+         "not (s.id == t.id or t.available_ips == 3) and (s.available_ips == 1 or s.available_ips == 2 or s.available_ips == 3)");
+  auto p = compileFixture(f);
+  verifyPolicy(*p);
+  const std::string open = listing(*p, "aws.net.open");
+  CHECK(open.find("LocalAttrStore $0 subnet.cidr $3\n") != std::string::npos);
+  CHECK(open.find("LocalEqConstOr $3 0.0.0.0/0 10.0.0.0/8\n") != std::string::npos);
+  CHECK(open.find("OrJump") == std::string::npos);
+  CHECK(open.find("StoreLocal") == std::string::npos);
+  const std::string mixed = listing(*p, "aws.net.mixed");
+  CHECK(mixed.find("LocalEqConstOr") == std::string::npos);
+}
+
 TEST_CASE("a local's attribute against null or a string is one instruction; other values are tested in place") {
   Fixture f;
   f.rule(f.module(), "fused", {{"s", "subnets"}},
@@ -275,55 +294,53 @@ TEST_CASE("defs are inlined on the caller's slots; lets are chunks of their own"
 -- for s ($0) in subnets where s.az != "x"
 0000  IterKind       $1 subnet
 0003  Mark           $2
-0005  NextEntity     $1 $0 -> 0062
+0005  NextEntity     $1 $0 -> 0061
 0009  LocalAttrNeStr $0 subnet.az "x"
-0013  JumpIfNotTrue  -> 0059
+0013  JumpIfNotTrue  -> 0058
 0015  LocalAttr      $0 subnet.available_ips
 0018  LoadGlobal     min_ips
 0020  Ge
-0021  OrJump         -> 0056
-0023  LocalAttr      $0 subnet.vpc
-0026  StoreLocal     $3
-0028  Const          100
-0030  StoreLocal     $4
-0032  LocalAttr      $3 vpc.subnets
-0035  IterList       $5
-0037  Const          0
-0039  NextElem       $5 $6 -> 0052
-0043  LocalAttr      $6 subnet.available_ips
-0046  LoadLocal      $4
-0048  Gt
-0049  CountStep
-0050  Loop           -> 0039
-0052  Const          1
-0054  Gt
-0055  OrMerge
-0056  JumpIfTrue     -> 0059
-0058  Fail
-0059  LoopReset      $2 -> 0005
-0062  Return
+0021  OrJump         -> 0055
+0023  LocalAttrStore $0 subnet.vpc $3
+0027  Const          100
+0029  StoreLocal     $4
+0031  LocalAttr      $3 vpc.subnets
+0034  IterList       $5
+0036  Const          0
+0038  NextElem       $5 $6 -> 0051
+0042  LocalAttr      $6 subnet.available_ips
+0045  LoadLocal      $4
+0047  Gt
+0048  CountStep
+0049  Loop           -> 0038
+0051  Const          1
+0053  Gt
+0054  OrMerge
+0055  JumpIfTrue     -> 0058
+0057  Fail
+0058  LoopReset      $2 -> 0005
+0061  Return
 -- operand `roomy(s)` --
 0000  LocalAttr      $0 subnet.available_ips
 0003  LoadGlobal     min_ips
 0005  Ge
 0006  Return
 -- operand `big_vpc(s.vpc, 100)` --
-0000  LocalAttr      $0 subnet.vpc
-0003  StoreLocal     $7
-0005  Const          100
-0007  StoreLocal     $8
-0009  LocalAttr      $7 vpc.subnets
-0012  IterList       $9
-0014  Const          0
-0016  NextElem       $9 $10 -> 0029
-0020  LocalAttr      $10 subnet.available_ips
-0023  LoadLocal      $8
-0025  Gt
-0026  CountStep
-0027  Loop           -> 0016
-0029  Const          1
-0031  Gt
-0032  Return
+0000  LocalAttrStore $0 subnet.vpc $7
+0004  Const          100
+0006  StoreLocal     $8
+0008  LocalAttr      $7 vpc.subnets
+0011  IterList       $9
+0013  Const          0
+0015  NextElem       $9 $10 -> 0028
+0019  LocalAttr      $10 subnet.available_ips
+0022  LoadLocal      $8
+0024  Gt
+0025  CountStep
+0026  Loop           -> 0015
+0028  Const          1
+0030  Gt
+0031  Return
 )");
 }
 

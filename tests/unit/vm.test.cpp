@@ -589,6 +589,29 @@ TEST_CASE("comparisons with null or a literal agree with the general comparison"
   CHECK(text("[s.cidr == 10.0.1.0/24 for s in subnets]").find("true") != std::string::npos);
 }
 
+TEST_CASE("`x == K1 or x == K2` in one instruction agrees with the `or` of two comparisons") {
+  Fixture f;
+  auto fb = smallEstate();
+  auto text = [&](const std::string& e) { return evalText(f, *fb, e).text; };
+  // `c` is a local, so `c == A or c == B` compiles to LocalEqConstOr;
+  // with `false or` in front, the disjunction is compiled as written.
+  const std::string values = "[s.cidr for s in subnets] + [null, 0.0.0.0/0, 172.16.0.0/12]";
+  const std::vector<std::pair<std::string, std::string>> pairs = {{"0.0.0.0/0", "172.16.0.0/12"},
+                                                                  {"10.0.1.0/24", "0.0.0.0/0"},
+                                                                  {"172.16.0.0/12", "10.0.0.0/16"},
+                                                                  {"1.2.3.0/24", "1.2.4.0/24"}};
+  for (const auto& pair : pairs) {
+    const std::string a = pair.first, b = pair.second;
+    CAPTURE(a);
+    CAPTURE(b);
+    const std::string fused = text("[c == " + a + " or " + b + " == c for c in " + values + "]");
+    CHECK(fused == text("[false or c == " + a + " or c == " + b + " for c in " + values + "]"));
+    CHECK(std::count(fused.begin(), fused.end(), ',') >= 5);
+  }
+  CHECK(text("[c == 0.0.0.0/0 or c == 172.16.0.0/12 for c in [0.0.0.0/0, 172.16.0.0/12, 10.0.0.0/8, null]]") ==
+        "[true, true, false, false]");
+}
+
 TEST_CASE("lists built at run time: concatenation, host lists, dynamic attributes") {
   Fixture f;
   f.options.hostFunctions.push_back(HostFunction{"twice", "(list<any>) -> list<any>"});
