@@ -5,6 +5,7 @@
 #include "dsl/compile.hpp"
 
 #include <algorithm>
+#include <functional>
 
 #include <fmt/format.h>
 
@@ -158,6 +159,71 @@ void conjuncts(const Expr& e, std::vector<const Expr*>& out) {
   out.push_back(&e);
 }
 
+// A test of one attribute, `attr(x)` when `x` names it: a loop variable's
+// attribute in a `where`, or a def's parameter in the def's body (the def
+// called with that attribute). Only forms that are true or false for any
+// value but an error become tests (see ElemTest).
+using AttrOf = std::function<std::optional<uint32_t>(const Expr&)>;
+
+std::optional<ElemTest> elemTest(const Expr& e, const AttrOf& attr, const Program* program, int depth) {
+  if (auto a = attr(e)) return ElemTest{ElemTest::Kind::IsTrue, *a, {}};
+  if (e.kind == ExprKind::Binary && (e.binaryOp == BinaryOp::Eq || e.binaryOp == BinaryOp::Ne)) {
+    const Expr& l = *e.args[0];
+    const Expr& r = *e.args[1];
+    const Expr& x = r.kind == ExprKind::Null || literalConstant(r) ? l : r;
+    const Expr& k = &x == &l ? r : l;
+    const auto a = attr(x);
+    if (!a) return std::nullopt;
+    const bool eq = e.binaryOp == BinaryOp::Eq;
+    if (k.kind == ExprKind::Null) return ElemTest{eq ? ElemTest::Kind::IsNull : ElemTest::Kind::NotNull, *a, {}};
+    auto v = literalConstant(k);
+    if (eq && v) return ElemTest{ElemTest::Kind::EqAny, *a, {*v}};
+    return std::nullopt;
+  }
+  if (e.kind == ExprKind::Binary && e.binaryOp == BinaryOp::Or) {
+    auto l = elemTest(*e.args[0], attr, program, depth);
+    auto r = elemTest(*e.args[1], attr, program, depth);
+    if (!l || !r || l->kind != ElemTest::Kind::EqAny || r->kind != ElemTest::Kind::EqAny || l->attr != r->attr)
+      return std::nullopt;
+    l->values.insert(l->values.end(), r->values.begin(), r->values.end());
+    return l;
+  }
+  // A def of one parameter called with the attribute (`open_to_world(r.cidr)`).
+  if (e.kind == ExprKind::Call && e.callee >= 0 && depth == 0 && program &&
+      static_cast<size_t>(e.callee) < program->defs.size() && e.args.size() == 1) {
+    const ast::Def& def = *program->defs[e.callee];
+    const auto a = attr(*e.args[0]);
+    if (!a || def.params.size() != 1 || !def.body) return std::nullopt;
+    const AttrOf param = [&](const Expr& x) -> std::optional<uint32_t> {
+      if (x.kind == ExprKind::Name && x.ref == ast::NameRef::Local && x.slot == 0) return *a;
+      return std::nullopt;
+    };
+    return elemTest(*def.body, param, program, depth + 1);
+  }
+  return std::nullopt;
+}
+
+// The tests NextElemFilter can apply for `where`: its leading conjuncts that
+// are tests of the loop variable's attributes. Only leading ones: `and`
+// evaluates left to right and stops at the first false, so an element that
+// fails one of them is rejected before anything after it could run (or
+// fail).
+ElemFilter whereFilter(const Expr& where, uint32_t var, const Program* program) {
+  const AttrOf attr = [var](const Expr& x) -> std::optional<uint32_t> {
+    if (isLocalAttr(x) && x.args[0]->slot == var) return packAttr(x.kind_, x.attr);
+    return std::nullopt;
+  };
+  std::vector<const Expr*> parts;
+  conjuncts(where, parts);
+  ElemFilter f;
+  for (const Expr* p : parts) {
+    auto t = elemTest(*p, attr, program, 0);
+    if (!t) break;
+    f.tests.push_back(std::move(*t));
+  }
+  return f;
+}
+
 bool isComparison(BinaryOp op) {
   switch (op) {
     case BinaryOp::Or:
@@ -273,11 +339,18 @@ CompiledRule compileRule(Compiler& c, const ProgramRule& pr) {
       out.candidateIter = it;
       out.candidateKindTable = kindTable;
     }
+    // Optimization: an inner loop over a list passes over the elements its
+    // `where` rejects on its first tests without running it (the first loop
+    // stays as it is: RuleEvaluator patches it).
+    ElemFilter filter;
+    if (!loops.empty() && !kindTable && f.where) filter = whereFilter(*f.where, f.slot, c.program);
     LoopInfo loop;
     loop.mark = frame.alloc();
     body.emit(Op::Mark, loop.mark);
     loop.head = body.here();
-    loop.exit = body.emitJump(kindTable ? Op::NextEntity : Op::NextElem, it, plan.slot);
+    loop.exit = filter.tests.empty()
+                    ? body.emitJump(kindTable ? Op::NextEntity : Op::NextElem, it, plan.slot)
+                    : body.emitJump(Op::NextElemFilter, it, plan.slot, body.filter(std::move(filter)));
     loops.push_back(std::move(loop));
     if (f.where) {
       c.expr(*f.where);

@@ -66,6 +66,17 @@ uint32_t Emitter::emitJump(Op op, uint32_t a, uint32_t b) {
   return here() - 1;
 }
 
+uint32_t Emitter::emitJump(Op op, uint32_t a, uint32_t b, uint32_t c) {
+  chunk_.code.insert(chunk_.code.end(), {static_cast<uint32_t>(op), a, b, c, 0});
+  account(op, a);
+  return here() - 1;
+}
+
+uint32_t Emitter::filter(ElemFilter f) {
+  chunk_.filters.push_back(std::move(f));
+  return static_cast<uint32_t>(chunk_.filters.size() - 1);
+}
+
 uint32_t Emitter::constant(const Value& v) {
   for (size_t i = 0; i < chunk_.constants.size(); ++i)
     if (chunk_.constants[i].sameBits(v)) return static_cast<uint32_t>(i);
@@ -170,8 +181,8 @@ std::string joinArgs(const Expr& e, size_t from = 0) {
   return out;
 }
 
+}  // namespace
 
-// The value of a literal that Op::Const can hold, if `e` is one.
 std::optional<Value> literalConstant(const Expr& e) {
   switch (e.kind) {
     case ExprKind::Bool: return Value::boolean(e.boolValue);
@@ -183,8 +194,6 @@ std::optional<Value> literalConstant(const Expr& e) {
     default: return std::nullopt;
   }
 }
-
-}  // namespace
 
 std::string printExpr(const Expr& e) {
   auto arg = [&](size_t i) { return i < e.args.size() && e.args[i] ? printExpr(*e.args[i]) : std::string("?"); };

@@ -35,6 +35,9 @@ public:
   uint32_t emitJump(Op op);
   uint32_t emitJump(Op op, uint32_t a);
   uint32_t emitJump(Op op, uint32_t a, uint32_t b);
+  uint32_t emitJump(Op op, uint32_t a, uint32_t b, uint32_t c);
+  // Adds a NextElemFilter's tests to the chunk; returns their index.
+  uint32_t filter(ElemFilter f);
   void patch(uint32_t operandPos, uint32_t target) { chunk_.code[operandPos] = target; }
   uint32_t constant(const Value& v);
   // Records the source position of the next instruction (runtime errors).
@@ -144,6 +147,8 @@ private:
 bool isLiteral(const ast::Expr& e);
 // `x.attr` with x a local and the attribute resolved (one LocalAttr).
 bool isLocalAttr(const ast::Expr& e);
+// The value of a literal that Op::Const can hold (not a string), if `e` is one.
+std::optional<Value> literalConstant(const ast::Expr& e);
 // The largest slot an expression names (quantifier variables, locals), +1.
 uint32_t slotsUsed(const ast::Expr* e);
 // Does the expression (or a def it calls) call reach()?

@@ -59,6 +59,7 @@ unsigned operandWords(OperandKind k) {
     case OperandKind::SlotAttrStr:
     case OperandKind::SlotAttrSlot:
     case OperandKind::SlotConstConst: return 3;
+    case OperandKind::IterFilterJump: return 4;
   }
   return 0;
 }
@@ -122,6 +123,32 @@ std::string constantText(const Chunk& c, uint32_t k) {
   return v.tag == Tag::Int ? fmt::format("{}", v.asInt()) : renderText(v, none);
 }
 
+// `[subnet.cidr != null, subnet.cidr in {0.0.0.0/0, ::/0}]`
+std::string filterText(const Chunk& c, const DisasmNames& n, uint32_t f) {
+  if (f >= c.filters.size()) return fmt::format("filter#{}", f);
+  ValueHeap none;
+  std::string out = "[";
+  for (const ElemTest& t : c.filters[f].tests) {
+    if (out.size() > 1) out += ", ";
+    out += attrName(n, t.attr);
+    switch (t.kind) {
+      case ElemTest::Kind::NotNull: out += " != null"; break;
+      case ElemTest::Kind::IsNull: out += " == null"; break;
+      case ElemTest::Kind::IsTrue: break;
+      case ElemTest::Kind::EqAny: {
+        out += " in {";
+        for (size_t i = 0; i < t.values.size(); ++i) {
+          if (i) out += ", ";
+          out += t.values[i].tag == Tag::Int ? fmt::format("{}", t.values[i].asInt()) : renderText(t.values[i], none);
+        }
+        out += "}";
+        break;
+      }
+    }
+  }
+  return out + "]";
+}
+
 std::string callName(Op op, const DisasmNames& n, uint32_t word) {
   uint32_t id = word >> 8, argc = word & 0xff;
   if (op == Op::CallBuiltin) return fmt::format("{}/{}", builtinName(static_cast<uint16_t>(id)), argc);
@@ -174,6 +201,9 @@ std::string disassemble(const Chunk& chunk, const DisasmNames& names) {
       case OperandKind::SlotAttrSlot: operands = fmt::format("${} {} ${}", w(0), attrName(names, w(1)), w(2)); break;
       case OperandKind::SlotConstConst:
         operands = fmt::format("${} {} {}", w(0), constantText(chunk, w(1)), constantText(chunk, w(2)));
+        break;
+      case OperandKind::IterFilterJump:
+        operands = fmt::format("${} ${} {} -> {:04}", w(0), w(1), filterText(chunk, names, w(2)), w(3));
         break;
     }
     if (operands.empty())

@@ -34,6 +34,7 @@ enum class OperandKind : uint8_t {
   SlotAttrStr,  // slot, kind << 16 | attr, string
   SlotAttrSlot,    // slot, kind << 16 | attr, slot
   SlotConstConst,  // slot, two indexes into Chunk::constants
+  IterFilterJump,  // iterator slot, variable slot, index into Chunk::filters, target
 };
 
 enum class Op : uint8_t {
@@ -81,10 +82,32 @@ struct LineInfo {
   uint32_t col = 0;
 };
 
+// A test of one attribute of a list element that NextElemFilter applies
+// before the loop's `where` runs. Each is a leading conjunct of that `where`
+// and can only be true or false (never null, never an error), so an element
+// that fails one is an element the `where` rejects without evaluating
+// anything else.
+struct ElemTest {
+  enum class Kind : uint8_t {
+    NotNull,  // `v.a != null`
+    IsNull,   // `v.a == null`
+    IsTrue,   // `v.a`: false fails it; null is unknown and goes on to the next test
+    EqAny,    // `v.a == K1 or v.a == K2 ...` (literals, not strings)
+  };
+  Kind kind = Kind::NotNull;
+  uint32_t attr = 0;          // kind << 16 | attr
+  std::vector<Value> values;  // EqAny's literals
+};
+
+struct ElemFilter {
+  std::vector<ElemTest> tests;  // in the order of the `where`'s conjuncts
+};
+
 struct Chunk {
   std::string name;  // "rule aws.vpc.flow_logs_enabled", "let ml_services", ...
   std::vector<uint32_t> code;
   std::vector<Value> constants;  // never strings: those live in the policy's string table
+  std::vector<ElemFilter> filters;  // NextElemFilter's tests
   std::string file;              // the source file the lines below refer to
   std::vector<LineInfo> lines;   // ascending offsets; one per instruction that can fail
   uint32_t maxStack = 0;         // the deepest the value stack gets

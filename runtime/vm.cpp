@@ -1,12 +1,10 @@
-// The bytecode interpreter: a switch-dispatched loop over one chunk, and the
-// evaluation entry points that run lets, rules and expressions under budgets.
+// The bytecode interpreter: a switch-dispatched loop over one chunk, the
+// per-thread pool of evaluation states, and the lets' preparation.
+// vm_evaluate.cpp drives whole evaluations.
 #include "runtime/vm.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <memory>
-#include <optional>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -39,6 +37,55 @@ inline bool eqFast(const Value& a, const Value& b, bool& result) {
     case Tag::Traffic: result = a.asTraffic() == b.asTraffic(); return true;
     case Tag::List:
     case Tag::Error: return false;
+  }
+  return false;
+}
+
+// Whether `e` fails one of `f`'s tests, so that the loop's `where` is not
+// true for it. Anything a test cannot decide exactly as the `where`'s own
+// instructions would (not an entity of the kind, an error value, a value
+// `==` does not compare in line) keeps the element.
+bool rejects(const FactBase& fb, const ElemFilter& f, const Value& e) {
+  if (e.tag != Tag::Entity) return false;
+  uint32_t attr = ~0u;
+  Value v;
+  for (const ElemTest& t : f.tests) {
+    // Optimization: tests of one attribute in a row (`r.cidr != null and
+    // open_to_world(r.cidr)`) read it once.
+    if (t.attr != attr) {
+      if (e.entityKind() != attrKind(t.attr)) return false;
+      attr = t.attr;
+      v = fb.get(attrKind(attr), e.entityIndex(), attrId(attr));
+      if (v.tag == Tag::Error) return false;
+    }
+    switch (t.kind) {
+      case ElemTest::Kind::NotNull:
+        if (v.tag == Tag::Null) return true;
+        break;
+      case ElemTest::Kind::IsNull:
+        if (v.tag != Tag::Null) return true;
+        break;
+      case ElemTest::Kind::IsTrue:
+        if (v.tag == Tag::Bool) {
+          if (!v.x) return true;
+        } else if (v.tag != Tag::Null) {
+          return false;
+        }
+        break;
+      case ElemTest::Kind::EqAny: {
+        bool any = false;
+        for (const Value& k : t.values) {
+          bool r;
+          if (!eqFast(v, k, r)) return false;
+          if (r) {
+            any = true;
+            break;
+          }
+        }
+        if (!any) return true;
+        break;
+      }
+    }
   }
   return false;
 }
@@ -444,6 +491,33 @@ bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& ou
         }
         break;
       }
+      case Op::NextElemFilter: {
+        Value& it = frame[ip[0]];
+        const ElemFilter& filter = chunk.filters[ip[2]];
+        // Nothing below allocates, so the elements stay where they are.
+        const Value* elems = iterElements(st, it);
+        bool found = false;
+        while (it.y < it.w) {
+          const Value& e = elems[it.y++];
+          if (!rejects(fb, filter, e)) {
+            frame[ip[1]] = e;
+            found = true;
+            break;
+          }
+          // The step this element's LoopReset would have counted.
+          if (++st.steps >= st.checkAt) {
+            WARD_SAVE_IP();
+            if (!st.checkLimits()) goto error;
+          }
+        }
+        if (found) {
+          ip += 4;
+        } else {
+          frame[ip[1]] = unboundValue();
+          ip = code + ip[3];
+        }
+        break;
+      }
       case Op::Loop:
         if (++st.steps >= st.checkAt) {
           WARD_SAVE_IP();
@@ -547,39 +621,29 @@ error:
 
 namespace {
 
-// Evaluation states are reused across calls on a thread, so that a host
-// evaluating many small policies does not allocate stacks and arenas each time.
-// Nested evaluations (a host function that evaluates) take a fresh state.
+// The pool behind StateLease (vm_state.hpp), and the state that this
+// thread's scratch strings resolve through (currentString).
 thread_local std::vector<std::unique_ptr<EvalState>> tlsPool;
 thread_local EvalState* tlsCurrent = nullptr;
 
-class StateLease {
-public:
-  StateLease() {
-    if (tlsPool.empty()) {
-      state_ = std::make_unique<EvalState>();
-    } else {
-      state_ = std::move(tlsPool.back());
-      tlsPool.pop_back();
-    }
-    outer_ = tlsCurrent;
-    tlsCurrent = state_.get();
-  }
-  ~StateLease() {
-    tlsCurrent = outer_;
-    state_->reset();
-    if (tlsPool.size() < 4) tlsPool.push_back(std::move(state_));
-  }
-  StateLease(const StateLease&) = delete;
-  StateLease& operator=(const StateLease&) = delete;
-  EvalState& operator*() { return *state_; }
-
-private:
-  std::unique_ptr<EvalState> state_;
-  EvalState* outer_ = nullptr;
-};
-
 }  // namespace
+
+StateLease::StateLease() {
+  if (tlsPool.empty()) {
+    state_ = std::make_unique<EvalState>();
+  } else {
+    state_ = std::move(tlsPool.back());
+    tlsPool.pop_back();
+  }
+  outer_ = tlsCurrent;
+  tlsCurrent = state_.get();
+}
+
+StateLease::~StateLease() {
+  tlsCurrent = outer_;
+  state_->reset();
+  if (tlsPool.size() < 4) tlsPool.push_back(std::move(state_));
+}
 
 // Builds the constant lists and evaluates the lets the unit needs.
 bool prepare(EvalState& st, const CodeUnit& unit, uint32_t maxStack, uint32_t maxFrame) {
@@ -625,12 +689,6 @@ EvalState* swapCurrent(EvalState* st) {
   return outer;
 }
 
-namespace {
-
-EvalError takeError(EvalState& st) { return std::move(st.error); }
-
-}  // namespace
-
 std::string_view currentString(const FactBase& facts, StrId id) {
   if (id & ScratchStrings::kBit) return tlsCurrent ? tlsCurrent->strings.get(id) : std::string_view{};
   return facts.str(id);
@@ -639,212 +697,5 @@ std::string_view currentString(const FactBase& facts, StrId id) {
 }  // namespace vm
 
 std::string_view evalString(const FactBase& facts, StrId id) { return vm::currentString(facts, id); }
-
-const char* evalErrorCodeName(EvalErrorCode code) {
-  switch (code) {
-    case EvalErrorCode::StepLimit: return "step-limit";
-    case EvalErrorCode::Deadline: return "deadline";
-    case EvalErrorCode::Cancelled: return "cancelled";
-    case EvalErrorCode::FindingLimit: return "finding-limit";
-    case EvalErrorCode::MemoryLimit: return "memory-limit";
-    case EvalErrorCode::Runtime: return "runtime";
-  }
-  return "?";
-}
-
-namespace vm {
-namespace {
-
-// Where one rule's findings are: a range of one shard's findings.
-struct RuleSpan {
-  size_t begin = 0, end = 0;
-  uint32_t shard = 0;
-};
-
-// One thread's part of an evaluation: it takes rules from a shared counter
-// until none are left or one fails.
-struct Shard {
-  std::vector<Finding> findings;
-  TextArena text;  // the findings' strings
-  uint64_t steps = 0;
-  uint64_t rules = 0;
-  std::optional<EvalError> error;
-  size_t errorAt = SIZE_MAX;  // 0: a let failed; i + 1: rule i failed
-};
-
-// The derived columns that a policy's bytecode names (GetAttr, LocalAttr and
-// every other instruction with an attribute operand), those of the kinds with
-// the most entities first. Evaluating on several threads, each worker first
-// takes columns from this list and computes them, so that a cold evaluation
-// spreads that work over the threads instead of meeting it one column at a
-// time inside rules (where a second thread wanting the same column waits).
-// Only a warm-up: any column it misses is still computed on first use.
-std::vector<std::pair<KindId, AttrId>> derivedColumnsRead(const CompiledPolicy& policy, const FactBase& facts) {
-  const Schema& schema = facts.schema();
-  std::vector<std::pair<KindId, AttrId>> out;
-  auto scan = [&](const Chunk& chunk) {
-    const auto& code = chunk.code;
-    for (size_t pc = 0; pc < code.size();) {
-      if (code[pc] >= kOpCount) return;
-      const Op op = static_cast<Op>(code[pc]);
-      const OperandKind kind = operandKind(op);
-      const unsigned words = operandWords(kind);
-      if (pc + words >= code.size()) return;
-      const int attrWord = kind == OperandKind::Attr ? 1
-                           : kind == OperandKind::SlotAttr || kind == OperandKind::SlotAttrStr ||
-                                     kind == OperandKind::SlotAttrSlot
-                               ? 2
-                                                                                                : 0;
-      if (attrWord) {
-        const uint32_t w = code[pc + attrWord];
-        const KindId k = attrKind(w);
-        const AttrId a = attrId(w);
-        if (k < schema.kindCount() && a < schema.kind(k).attrs.size() && schema.attr(k, a).derived())
-          out.emplace_back(k, a);
-      }
-      pc += 1 + words;
-    }
-  };
-  forEachChunk(policy, scan);
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  std::stable_sort(out.begin(), out.end(),
-                   [&](const auto& x, const auto& y) { return facts.count(x.first) > facts.count(y.first); });
-  return out;
-}
-
-void runShard(const CompiledPolicy& policy, const FactBase& facts, const EvalOptions& options,
-              std::atomic<size_t>& next, std::vector<RuleSpan>& spans, uint32_t index, Shard& out,
-              const std::vector<std::pair<KindId, AttrId>>& warm, std::atomic<size_t>& nextWarm) {
-  const size_t n = policy.rules.size();
-  auto fail = [&](EvalError e, size_t at) {
-    out.error = std::move(e);
-    out.errorAt = at;
-    next.store(n, std::memory_order_relaxed);  // no one starts another rule
-  };
-  try {
-    for (size_t w; (w = nextWarm.fetch_add(1, std::memory_order_relaxed)) < warm.size();)
-      facts.column(warm[w].first, warm[w].second);
-    StateLease lease;
-    EvalState& st = *lease;
-    st.begin(policy.unit, facts, options);
-    if (!prepare(st, policy.unit, policy.maxStack, policy.maxFrame)) return fail(takeError(st), 0);
-    const size_t baseMark = st.scratch.size();
-    for (;;) {
-      const size_t i = next.fetch_add(1, std::memory_order_relaxed);
-      if (i >= n) break;
-      const CompiledRule& rule = policy.rules[i];
-      const size_t before = st.findings.size();
-      st.rule = &rule;
-      st.ruleFrame = st.frame.data();
-      std::fill(st.frame.begin(), st.frame.begin() + rule.frameSize, unboundValue());
-      st.why.clear();
-      ++st.steps;
-      Value ignored;
-      if (!st.checkLimits() || !run(st, rule.body, st.frame.data(), st.stack.data(), ignored))
-        return fail(takeError(st), i + 1);
-      st.scratch.resize(baseMark);
-      spans[i] = RuleSpan{before, st.findings.size(), index};
-      ++out.rules;
-    }
-    st.rule = nullptr;
-    out.findings = std::move(st.findings);
-    out.text = std::move(st.findingText);
-    st.findings.clear();
-    st.findingText = TextArena();
-    st.textRule = nullptr;
-    out.steps = st.steps;
-  } catch (const std::bad_alloc&) {
-    // A worker thread must not let it escape; the caller reports it.
-    fail(EvalError{EvalErrorCode::MemoryLimit, "out of memory"}, 0);
-  }
-}
-
-}  // namespace
-}  // namespace vm
-
-tl::expected<Report, EvalError> evaluate(const CompiledPolicy& policy, const FactBase& facts,
-                                         const EvalOptions& options) {
-  const size_t n = policy.rules.size();
-  const uint32_t workers = static_cast<uint32_t>(std::clamp<size_t>(options.threads, 1, std::max<size_t>(n, 1)));
-  std::atomic<size_t> next{0}, nextWarm{0};
-  std::vector<vm::RuleSpan> spans(n);
-  std::vector<vm::Shard> shards(workers);
-  const std::vector<std::pair<KindId, AttrId>> warm =
-      workers > 1 ? vm::derivedColumnsRead(policy, facts) : std::vector<std::pair<KindId, AttrId>>{};
-  {
-    std::vector<std::jthread> threads;
-    threads.reserve(workers - 1);
-    for (uint32_t w = 1; w < workers; ++w)
-      threads.emplace_back(
-          [&, w] { vm::runShard(policy, facts, options, next, spans, w, shards[w], warm, nextWarm); });
-    vm::runShard(policy, facts, options, next, spans, 0, shards[0], warm, nextWarm);
-  }  // joins
-
-  // The error of the earliest failure in policy order: the one a sequential
-  // evaluation reports (every rule before it was evaluated, by some thread).
-  const vm::Shard* failed = nullptr;
-  for (const vm::Shard& s : shards)
-    if (s.error && (!failed || s.errorAt < failed->errorAt)) failed = &s;
-  if (failed) return tl::unexpected(*failed->error);
-
-  Report report;
-  size_t total = 0;
-  for (const vm::Shard& s : shards) {
-    report.steps += s.steps;
-    report.rulesEvaluated += s.rules;
-    total += s.findings.size();
-  }
-  // Each thread kept within the budgets; together they must too.
-  if (workers > 1 && report.steps > options.limits.maxSteps)
-    return tl::unexpected(EvalError{EvalErrorCode::StepLimit,
-                                    fmt::format("step limit of {} exceeded", options.limits.maxSteps)});
-  if (workers > 1 && total > options.limits.maxFindings)
-    return tl::unexpected(EvalError{EvalErrorCode::FindingLimit,
-                                    fmt::format("more than {} findings", options.limits.maxFindings)});
-  // Findings in rule order, as one thread would have made them, so that the
-  // stable sort gives the same report whatever the thread count; then the
-  // expired-exemption warnings. Each finding then moves once, from its
-  // thread's vector straight into its sorted place.
-  std::vector<Finding> expiredWarnings;
-  auto text = std::make_shared<TextArena>();
-  for (vm::Shard& s : shards) vm::markExempted(policy, options.today, s.findings, s.text);
-  vm::expiredExemptions(policy, options.today, expiredWarnings, report.expiredExemptions, *text);
-  for (vm::Shard& s : shards) text->absorb(std::move(s.text));
-  report.text = std::move(text);
-  std::vector<Finding*> inRuleOrder;
-  inRuleOrder.reserve(total + expiredWarnings.size());
-  for (const vm::RuleSpan& sp : spans) {
-    std::vector<Finding>& from = shards[sp.shard].findings;
-    for (size_t k = sp.begin; k < sp.end; ++k) inRuleOrder.push_back(&from[k]);
-  }
-  for (Finding& f : expiredWarnings) inRuleOrder.push_back(&f);
-  const std::vector<uint32_t> order =
-      sortedOrder(std::span<const Finding* const>(inRuleOrder.data(), inRuleOrder.size()));
-  report.findings.reserve(order.size());
-  for (uint32_t i : order) report.findings.push_back(*inRuleOrder[i]);
-  return report;
-}
-
-tl::expected<EvalResult, EvalError> evaluateExpression(const CompiledExpr& expr, const FactBase& facts,
-                                                       const EvalOptions& options) {
-  vm::StateLease lease;
-  vm::EvalState& st = *lease;
-  st.begin(expr.unit, facts, options);
-  if (!vm::prepare(st, expr.unit, expr.maxStack, expr.frameSize)) return tl::unexpected(vm::takeError(st));
-  std::fill(st.frame.begin(), st.frame.begin() + expr.frameSize, unboundValue());
-  ++st.steps;
-  Value v;
-  if (!vm::run(st, expr.chunk, st.frame.data(), st.stack.data(), v)) return tl::unexpected(vm::takeError(st));
-  if (v.tag == Tag::Error) {
-    st.raiseValue(v, "the expression");
-    return tl::unexpected(vm::takeError(st));
-  }
-  EvalResult result;
-  result.text = renderText(v, st.heap);
-  result.json = renderJson(v, st.heap);
-  result.type = expr.type.empty() ? valueTypeName(v, st.heap) : expr.type;
-  return result;
-}
 
 }  // namespace ward

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -113,6 +114,26 @@ public:
   Value makeList(std::span<const Value> elements) override;
   [[gnu::cold]] Value makeError(std::string_view message) override;
 };
+
+// An evaluation state from this thread's pool, made current for the
+// lifetime of the lease (vm.cpp). States are reused across calls on a
+// thread, so that a host evaluating many small policies does not allocate
+// stacks and arenas each time; a nested evaluation (a host function that
+// evaluates) takes a fresh one.
+class StateLease {
+public:
+  StateLease();
+  ~StateLease();
+  StateLease(const StateLease&) = delete;
+  StateLease& operator=(const StateLease&) = delete;
+  EvalState& operator*() { return *state_; }
+
+private:
+  std::unique_ptr<EvalState> state_;
+  EvalState* outer_ = nullptr;
+};
+
+inline EvalError takeError(EvalState& st) { return std::move(st.error); }
 
 // Runs `chunk` with `frame` as its locals and the value stack from `base`.
 // On success the chunk's value (top of stack at Return, or null) is in `out`.

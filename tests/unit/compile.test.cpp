@@ -38,6 +38,7 @@ void verifyChunk(const Chunk& c) {
     if (k == OperandKind::Jump) targets.push_back(c.code[pc + 1]);
     if (k == OperandKind::SlotJump) targets.push_back(c.code[pc + 2]);
     if (k == OperandKind::IterJump) targets.push_back(c.code[pc + 3]);
+    if (k == OperandKind::IterFilterJump) targets.push_back(c.code[pc + 4]);
     last = op;
     pc += 1 + words;
   }
@@ -72,6 +73,7 @@ void verifyChunk(const Chunk& c) {
     if (k == OperandKind::Jump) work.emplace_back(c.code[at + 1], after);
     if (k == OperandKind::SlotJump) work.emplace_back(c.code[at + 2], after);
     if (k == OperandKind::IterJump) work.emplace_back(c.code[at + 3], after);
+    if (k == OperandKind::IterFilterJump) work.emplace_back(c.code[at + 4], after);
     if (op != Op::Loop && op != Op::LoopReset) work.emplace_back(at + 1 + words, after);
   }
   CHECK(static_cast<uint32_t>(deepest) == c.maxStack);

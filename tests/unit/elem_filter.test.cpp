@@ -1,0 +1,214 @@
+// Unit tests of NextElemFilter: which `where` clauses of a rule's inner loops
+// become element tests (golden listings), and that a filtered loop gives the
+// report an unfiltered one gives, findings, texts and step count alike.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include "tests/unit/vm_fixture.hpp"
+
+using namespace ward;
+using namespace ward::vm_test;
+
+namespace {
+
+// The instruction at the head of the rule's loop over `s` (its second loop).
+std::string innerHead(const CompiledPolicy& p, const std::string& id) {
+  const CompiledRule* r = p.findRule(id);
+  REQUIRE_MESSAGE(r, "no rule " << id);
+  const std::string listing = disassemble(p, *r);
+  for (const char* op : {"NextElemFilter", "NextElem "}) {
+    size_t at = listing.rfind(op);
+    if (at != std::string::npos) return listing.substr(at, listing.find('\n', at) - at);
+  }
+  FAIL("no inner loop in " << listing);
+  return "";
+}
+
+// A copy of `p` holding only rule `id`.
+CompiledPolicy onlyRule(const CompiledPolicy& p, const std::string& id) {
+  const CompiledRule* r = p.findRule(id);
+  REQUIRE_MESSAGE(r, "no rule " << id);
+  CompiledPolicy one = p;
+  one.rules = {*r};
+  return one;
+}
+
+// Subnets with every kind of value the tests look at: CIDRs that match and
+// do not, a null CIDR, true / false / null `private`, two VPCs, and a list
+// holding one subnet twice.
+std::shared_ptr<const FactBase> estate() {
+  Facts f;
+  f.setCidr("vpc", "vpc-1", "cidr", "10.0.0.0/16");
+  f.refs("vpc", "vpc-1", "subnets", {"subnet-1", "subnet-2", "subnet-3", "subnet-4", "subnet-1"});
+  f.setCidr("vpc", "vpc-2", "cidr", "10.1.0.0/16");
+  f.refs("vpc", "vpc-2", "subnets", {"subnet-5", "subnet-6"});
+  struct S {
+    const char* id;
+    const char* cidr;  // "" unset
+    int priv;          // 1 true, 0 false, -1 unset
+    int ips;
+  };
+  for (const S& s : {S{"subnet-1", "10.0.1.0/24", 1, 200}, S{"subnet-2", "10.0.2.0/24", 0, 5},
+                     S{"subnet-3", "", -1, 50}, S{"subnet-4", "0.0.0.0/0", 1, 3}, S{"subnet-5", "10.1.3.0/24", -1, 7},
+                     S{"subnet-6", "0.0.0.0/0", 0, 90}}) {
+    f.add("subnet", s.id);
+    if (*s.cidr) f.setCidr("subnet", s.id, "cidr", s.cidr);
+    if (s.priv >= 0) f.setBool("subnet", s.id, "private", s.priv == 1);
+    f.setInt("subnet", s.id, "available_ips", s.ips);
+  }
+  return f.finish();
+}
+
+std::string reportText(const Report& r) {
+  std::string out = fmt::format("steps {}\n", r.steps);
+  for (const Finding& f : r.findings) {
+    out += fmt::format("{} {}: {} |", f.ruleId, f.resourceId, f.message);
+    for (const Binding& b : f.bindings) out += fmt::format(" {}={}", b.name, b.value);
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_SUITE("elem-filter") {
+
+TEST_CASE("an inner loop's leading tests of its variable's attributes become the filter of NextElemFilter") {
+  Fixture f;
+  auto& m = f.module("aws.net");
+  f.def(m, "world", {{"c", "cidr"}}, "c == 0.0.0.0/0 or c == 10.0.1.0/24");
+  auto loop = [&](const std::string& name, const std::string& where) {
+    f.rule(m, name, {{"v", "vpcs"}, {"s", "v.subnets", where}}, "s.available_ips > 10");
+  };
+  loop("null_and_def", "s.cidr != null and world(s.cidr)");
+  loop("literals", "s.cidr == 10.0.2.0/24 or 10.0.1.0/24 == s.cidr");
+  loop("bool_and_null", "s.private and s.cidr == null");
+  loop("prefix_only", "s.private and s.available_ips > 3 and s.cidr != null");
+  loop("not_leading", "s.available_ips > 3 and s.private");
+  loop("other_variable", "v.cidr != null and s.private");
+  loop("mixed_or", "s.cidr == 10.0.2.0/24 or s.private");
+  // The first loop is RuleEvaluator's and keeps its plain NextEntity.
+  f.rule(m, "first", {{"s", "subnets", "s.private"}}, "s.available_ips > 10");
+  auto p = compileFixture(f);
+  CHECK(innerHead(*p, "aws.net.null_and_def") ==
+        "NextElemFilter $4 $1 [subnet.cidr != null, subnet.cidr in {0.0.0.0/0, 10.0.1.0/24}] -> 0049");
+  CHECK(innerHead(*p, "aws.net.literals").find("[subnet.cidr in {10.0.2.0/24, 10.0.1.0/24}]") != std::string::npos);
+  CHECK(innerHead(*p, "aws.net.bool_and_null").find("[subnet.private, subnet.cidr == null]") != std::string::npos);
+  CHECK(innerHead(*p, "aws.net.prefix_only").find(" [subnet.private] ") != std::string::npos);
+  CHECK(innerHead(*p, "aws.net.not_leading").rfind("NextElem ", 0) == 0);
+  CHECK(innerHead(*p, "aws.net.other_variable").rfind("NextElem ", 0) == 0);
+  CHECK(innerHead(*p, "aws.net.mixed_or").rfind("NextElem ", 0) == 0);
+  CHECK(disassemble(*p, *p->findRule("aws.net.first")).find("NextElemFilter") == std::string::npos);
+  // The `where` still runs for the elements the filter keeps.
+  CHECK(disassemble(*p, *p->findRule("aws.net.null_and_def")).find("LocalEqConstOr") != std::string::npos);
+}
+
+TEST_CASE("a filtered loop reports what the unfiltered loop reports, with the same step count") {
+  // `true and ...` keeps the same `where` from being filtered: its first
+  // conjunct is not a test of the loop variable.
+  const std::vector<std::string> wheres = {
+      "s.cidr != null and world(s.cidr)",
+      "s.cidr == 10.0.2.0/24 or s.cidr == 10.1.3.0/24",
+      "s.private",
+      "s.private and s.cidr != null",
+      "s.cidr == null",
+      "s.private == null and s.available_ips > 5",
+      "s.cidr != null and s.available_ips < 100 and world(s.cidr)",
+  };
+  auto fb = estate();
+  for (const std::string& where : wheres) {
+    CAPTURE(where);
+    Fixture f;
+    auto& m = f.module("aws.net");
+    f.def(m, "world", {{"c", "cidr"}}, "c == 0.0.0.0/0 or c == 10.0.1.0/24");
+    const std::string message = "\"{s.id} in {v.id}\"";
+    f.rule(m, "filtered", {{"v", "vpcs"}, {"s", "v.subnets", where}}, "s.available_ips > 10", message);
+    f.rule(m, "plain", {{"v", "vpcs"}, {"s", "v.subnets", "true and " + where}}, "s.available_ips > 10", message);
+    auto p = compileFixture(f);
+    REQUIRE(innerHead(*p, "aws.net.filtered").rfind("NextElemFilter", 0) == 0);
+    REQUIRE(innerHead(*p, "aws.net.plain").rfind("NextElem ", 0) == 0);
+    auto only = [&](const std::string& id) {
+      auto r = evaluate(onlyRule(*p, id), *fb);
+      REQUIRE_MESSAGE(r, r.error().message);
+      // The same text but for the rule's id.
+      std::string text = reportText(*r);
+      for (size_t at = text.find(id); at != std::string::npos; at = text.find(id, at)) text.replace(at, id.size(), "RULE");
+      return text;
+    };
+    const std::string filtered = only("aws.net.filtered");
+    CHECK(filtered == only("aws.net.plain"));
+  }
+  // What the first case finds, spelled out: subnet-4 (0.0.0.0/0, 3 IPs) is the
+  // one subnet of vpc-1 and vpc-2 in `world` with at most 10 addresses;
+  // subnet-1 (10.0.1.0/24) has 200 and subnet-6 (0.0.0.0/0) 90.
+  Fixture f;
+  auto& m = f.module("aws.net");
+  f.def(m, "world", {{"c", "cidr"}}, "c == 0.0.0.0/0 or c == 10.0.1.0/24");
+  f.rule(m, "open", {{"v", "vpcs"}, {"s", "v.subnets", "s.cidr != null and world(s.cidr)"}}, "s.available_ips > 10");
+  auto r = evaluate(*compileFixture(f), *fb);
+  REQUIRE(r);
+  REQUIRE(r->findings.size() == 1);
+  CHECK(r->findings[0].bindings.size() == 2);
+  CHECK(std::string(r->findings[0].bindings[1].value) == "subnet-4");
+}
+
+TEST_CASE("a conjunct after an unknown test still runs (and may fail); one after a false test never does") {
+  // `s.private` is null for subnet-3 and subnet-5, false for subnet-2 and
+  // subnet-6. `null and <error>` is the error; `false and <error>` is false.
+  auto fb = estate();
+  for (const char* failOn : {"subnet-3", "subnet-2"}) {
+    CAPTURE(failOn);
+    Fixture f;
+    f.options.hostFunctions.push_back(HostFunction{"boom", "(subnet) -> bool"});
+    auto& m = f.module("aws.net");
+    f.rule(m, "filtered", {{"v", "vpcs"}, {"s", "v.subnets", "s.private and boom(s)"}}, "false");
+    f.rule(m, "plain", {{"v", "vpcs"}, {"s", "v.subnets", "true and s.private and boom(s)"}}, "false");
+    auto p = compileFixture(f);
+    REQUIRE(innerHead(*p, "aws.net.filtered").find(" [subnet.private] ") != std::string::npos);
+    EvalOptions o;
+    const std::string target = failOn;
+    o.hostFunctions.push_back([target](std::span<const Value> args, EvalContext& ctx) {
+      if (ctx.facts().idOf(args[0].entityKind(), args[0].entityIndex()) == target) return ctx.makeError("boom");
+      return Value::boolean(true);
+    });
+    for (const char* id : {"aws.net.filtered", "aws.net.plain"}) {
+      CAPTURE(id);
+      auto r = evaluate(onlyRule(*p, id), *fb, o);
+      if (target == "subnet-3") {
+        REQUIRE_FALSE(r);
+        CHECK(r.error().message.find("on vpc-1: boom") != std::string::npos);
+      } else {
+        REQUIRE(r);
+        CHECK(r->findings.size() == 3);  // subnet-1 (listed twice in vpc-1) and subnet-4
+      }
+    }
+  }
+}
+
+TEST_CASE("the step budget runs out at the same element with and without the filter") {
+  auto fb = estate();
+  Fixture f;
+  auto& m = f.module("aws.net");
+  f.rule(m, "filtered", {{"v", "vpcs"}, {"s", "v.subnets", "s.cidr == 10.1.3.0/24"}}, "false");
+  f.rule(m, "plain", {{"v", "vpcs"}, {"s", "v.subnets", "true and s.cidr == 10.1.3.0/24"}}, "false");
+  auto p = compileFixture(f);
+  for (const char* id : {"aws.net.filtered", "aws.net.plain"}) {
+    CAPTURE(id);
+    const CompiledPolicy one = onlyRule(*p, id);
+    auto full = evaluate(one, *fb);
+    REQUIRE(full);
+    CHECK(full->findings.size() == 1);
+    // Every budget short of the whole evaluation fails; the whole one does not.
+    EvalOptions o;
+    for (uint64_t budget = 0; budget < full->steps; ++budget) {
+      o.limits.maxSteps = budget;
+      auto shortRun = evaluate(one, *fb, o);
+      REQUIRE_FALSE(shortRun);
+      CHECK(shortRun.error().code == EvalErrorCode::StepLimit);
+    }
+    o.limits.maxSteps = full->steps;
+    CHECK(evaluate(one, *fb, o));
+  }
+}
+
+}  // TEST_SUITE
