@@ -149,9 +149,12 @@ Diagnostics desugarRule(ast::Rule& rule) {
     rule.fors.push_back(std::move(f));
   }
   if (s.when) {
-    if (rule.when)
-      rule.when = binary(BinaryOp::And, std::move(rule.when), std::move(s.when), Span::merge(rule.when->span, sp));
-    else
+    if (rule.when) {
+      // The span first: the order in which arguments are evaluated is
+      // unspecified, and clang moves rule.when out before reading it.
+      const Span span = Span::merge(rule.when->span, sp);
+      rule.when = binary(BinaryOp::And, std::move(rule.when), std::move(s.when), span);
+    } else
       rule.when = std::move(s.when);
   }
   rule.require = buildRequire(s);
