@@ -111,6 +111,16 @@ bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& ou
 // Sets the position error messages point at before calling out of line.
 #define WARD_SAVE_IP() (st.ip = ip)
 
+  // Attribute `w` (kind << 16 | attr) of `v`: read from the fact base when `v`
+  // is an entity of that kind, else whatever getAttrSlow makes of it (null,
+  // or an error). Every attribute-reading instruction goes through here.
+  auto attrOf = [&](const Value& v, uint32_t w) -> Value {
+    if (v.tag == Tag::Entity && v.entityKind() == attrKind(w)) [[likely]]
+      return fb.get(attrKind(w), v.entityIndex(), attrId(w));
+    WARD_SAVE_IP();
+    return getAttrSlow(st, v, attrKind(w), attrId(w));
+  };
+
   for (;;) {
     const Op op = static_cast<Op>(*ip++);
     switch (op) {
@@ -134,14 +144,8 @@ bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& ou
 
       // --- attributes ---
       case Op::GetAttr: {
-        Value& v = sp[-1];
         const uint32_t w = *ip++;
-        if (v.tag == Tag::Entity && v.entityKind() == attrKind(w)) {
-          v = fb.get(attrKind(w), v.entityIndex(), attrId(w));
-        } else {
-          WARD_SAVE_IP();
-          v = getAttrSlow(st, v, attrKind(w), attrId(w));
-        }
+        sp[-1] = attrOf(sp[-1], w);
         break;
       }
       case Op::GetAttrNamed: {
@@ -160,12 +164,7 @@ bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& ou
         const Value& v = frame[ip[0]];
         const uint32_t w = ip[1];
         ip += 2;
-        if (v.tag == Tag::Entity && v.entityKind() == attrKind(w)) {
-          *sp++ = fb.get(attrKind(w), v.entityIndex(), attrId(w));
-        } else {
-          WARD_SAVE_IP();
-          *sp++ = getAttrSlow(st, v, attrKind(w), attrId(w));
-        }
+        *sp++ = attrOf(v, w);
         break;
       }
       case Op::LocalAttrStore: {
@@ -173,12 +172,7 @@ bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& ou
         const uint32_t w = ip[1];
         Value& to = frame[ip[2]];
         ip += 3;
-        if (v.tag == Tag::Entity && v.entityKind() == attrKind(w)) {
-          to = fb.get(attrKind(w), v.entityIndex(), attrId(w));
-        } else {
-          WARD_SAVE_IP();
-          to = getAttrSlow(st, v, attrKind(w), attrId(w));
-        }
+        to = attrOf(v, w);
         break;
       }
 
@@ -272,13 +266,7 @@ bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& ou
         const bool withStr = op == Op::LocalAttrEqStr || op == Op::LocalAttrNeStr;
         const StrId s = withStr ? st.mapStr(ip[2]) : 0;
         ip += withStr ? 3 : 2;
-        Value v;
-        if (e.tag == Tag::Entity && e.entityKind() == attrKind(w)) {
-          v = fb.get(attrKind(w), e.entityIndex(), attrId(w));
-        } else {
-          WARD_SAVE_IP();
-          v = getAttrSlow(st, e, attrKind(w), attrId(w));
-        }
+        Value v = attrOf(e, w);
         // As IsNull / NotNull / EqStr / NeStr after LocalAttr: an error stays.
         if (v.tag != Tag::Error) {
           if (withStr) {

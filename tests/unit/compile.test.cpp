@@ -13,12 +13,6 @@ using namespace ward::vm_test;
 
 namespace {
 
-std::string listing(const CompiledPolicy& p, const std::string& id) {
-  const CompiledRule* r = p.findRule(id);
-  REQUIRE_MESSAGE(r, "no rule " << id);
-  return "\n" + disassemble(p, *r);
-}
-
 // Every chunk must decode into whole instructions, jump only to instruction
 // starts, and end with Return: what the VM takes for granted.
 void verifyChunk(const Chunk& c) {

@@ -13,14 +13,12 @@ namespace {
 
 // The instruction at the head of the rule's loop over `s` (its second loop).
 std::string innerHead(const CompiledPolicy& p, const std::string& id) {
-  const CompiledRule* r = p.findRule(id);
-  REQUIRE_MESSAGE(r, "no rule " << id);
-  const std::string listing = disassemble(p, *r);
+  const std::string text = listing(p, id);
   for (const char* op : {"NextElemFilter", "NextElem "}) {
-    size_t at = listing.rfind(op);
-    if (at != std::string::npos) return listing.substr(at, listing.find('\n', at) - at);
+    size_t at = text.rfind(op);
+    if (at != std::string::npos) return text.substr(at, text.find('\n', at) - at);
   }
-  FAIL("no inner loop in " << listing);
+  FAIL("no inner loop in " << text);
   return "";
 }
 
@@ -98,9 +96,9 @@ TEST_CASE("an inner loop's leading tests of its variable's attributes become the
   CHECK(innerHead(*p, "aws.net.not_leading").rfind("NextElem ", 0) == 0);
   CHECK(innerHead(*p, "aws.net.other_variable").rfind("NextElem ", 0) == 0);
   CHECK(innerHead(*p, "aws.net.mixed_or").rfind("NextElem ", 0) == 0);
-  CHECK(disassemble(*p, *p->findRule("aws.net.first")).find("NextElemFilter") == std::string::npos);
+  CHECK(listing(*p, "aws.net.first").find("NextElemFilter") == std::string::npos);
   // The `where` still runs for the elements the filter keeps.
-  CHECK(disassemble(*p, *p->findRule("aws.net.null_and_def")).find("LocalEqConstOr") != std::string::npos);
+  CHECK(listing(*p, "aws.net.null_and_def").find("LocalEqConstOr") != std::string::npos);
 }
 
 TEST_CASE("a filtered loop reports what the unfiltered loop reports, with the same step count") {

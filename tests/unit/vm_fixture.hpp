@@ -108,6 +108,13 @@ inline std::shared_ptr<const FactBase> smallEstate() {
   return f.finish();
 }
 
+// The bytecode listing of rule `id`, after a newline (for raw-string goldens).
+inline std::string listing(const CompiledPolicy& p, const std::string& id) {
+  const CompiledRule* r = p.findRule(id);
+  REQUIRE_MESSAGE(r, "no rule " << id);
+  return "\n" + disassemble(p, *r);
+}
+
 // Checks the fixture's modules and compiles them.
 inline std::shared_ptr<const CompiledPolicy> compileFixture(Fixture& f) {
   auto errors = f.errors();
