@@ -221,6 +221,7 @@ ElemFilter whereFilter(const Expr& where, uint32_t var, const Program* program) 
     if (!t) break;
     f.tests.push_back(std::move(*t));
   }
+  f.prepare();
   return f;
 }
 

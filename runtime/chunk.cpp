@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/facts.hpp"
 #include "runtime/values.hpp"
 
 namespace ward {
@@ -73,6 +74,33 @@ int stackEffect(Op op, uint32_t a) {
   }
   (void)a;
   return 0;
+}
+
+void ElemFilter::prepare() {
+  oneAttr = !tests.empty() &&
+            std::all_of(tests.begin(), tests.end(), [&](const ElemTest& t) { return t.attr == tests.front().attr; });
+  inlineRejected = false;
+  inlineSets.clear();
+  if (!oneAttr) return;
+  // The tests in order, as rejects() in vm.cpp runs them on a value that is
+  // an address, so neither null, nor an error, nor a boolean.
+  for (const ElemTest& t : tests) {
+    switch (t.kind) {
+      case ElemTest::Kind::NotNull: break;
+      case ElemTest::Kind::IsNull: inlineRejected = true; return;
+      case ElemTest::Kind::IsTrue: return;  // not a boolean: the `where` decides
+      case ElemTest::Kind::EqAny: {
+        // An IPv4 value equals a literal of its tag exactly when their
+        // inline forms are equal; a literal without one (IPv6) or of another
+        // tag never equals it.
+        std::vector<InlineAddr> set;
+        for (const Value& v : t.values)
+          if (uint64_t bits = FactColumn::inlineAddr(v)) set.push_back(InlineAddr{bits, v.tag});
+        inlineSets.push_back(std::move(set));
+        break;
+      }
+    }
+  }
 }
 
 std::string Chunk::where(uint32_t offset) const {

@@ -101,6 +101,22 @@ struct ElemTest {
 
 struct ElemFilter {
   std::vector<ElemTest> tests;  // in the order of the `where`'s conjuncts
+
+  // Set by prepare() when every test is of one attribute: what becomes of an
+  // element whose entry in that attribute's address column is an IPv4 value
+  // in eight bytes (FactColumn::inlineAddr), decided without decoding it. It
+  // is rejected when `inlineRejected`, or when it is missing from one of
+  // `inlineSets` (the inline forms, with their tags, of an EqAny's literals
+  // that have one); otherwise the `where` runs for it.
+  struct InlineAddr {
+    uint64_t bits;
+    Tag tag;
+  };
+  bool oneAttr = false;
+  bool inlineRejected = false;
+  std::vector<std::vector<InlineAddr>> inlineSets;
+  // Fills the fields above from `tests`.
+  void prepare();
 };
 
 struct Chunk {

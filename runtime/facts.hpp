@@ -139,8 +139,8 @@ public:
       case Encoding::Addr:
         if (v.tag != addrTag_) {
           u64_[i] = 0;
-        } else if (v.b0 == 4 && v.x == 0 && v.y <= 0xffffffffu && v.b2 == 0 && v.w == 0 && v.b1 <= 32) {
-          u64_[i] = kAddrSet | (uint64_t{v.b1} << 32) | v.y;
+        } else if (uint64_t bits = inlineAddr(v)) {
+          u64_[i] = bits;
         } else {
           u64_[i] = kAddrSet | kAddrWide | wide_.size();
           wide_.push_back(v);
@@ -150,6 +150,21 @@ public:
   }
   // Raw access for reference resolution in the builder.
   uint32_t& ref(size_t i) { return u32_[i]; }
+
+  // An Addr column's raw entries, for tests that compare them without making
+  // Values (NextElemFilter): 0 is null, kAddrWide marks a value kept whole,
+  // anything else is inlineAddr() of the value, whose tag is addrTag().
+  static constexpr uint64_t kAddrSet = 1ull << 63, kAddrWide = 1ull << 62;
+  uint64_t addrBits(size_t i) const { return u64_[i]; }
+  Tag addrTag() const { return addrTag_; }
+  // The eight-byte form of an IPv4 address or block in an Addr column (the
+  // tag aside), or 0 when it is kept whole. Two values of one tag whose forms
+  // are not 0 are equal exactly when their forms are.
+  static uint64_t inlineAddr(const Value& v) {
+    if (v.b0 == 4 && v.x == 0 && v.y <= 0xffffffffu && v.b2 == 0 && v.w == 0 && v.b1 <= 32)
+      return kAddrSet | (uint64_t{v.b1} << 32) | v.y;
+    return 0;
+  }
   ListSlot& listSlot(size_t i) { return lists_[i]; }
 
 private:
@@ -160,7 +175,6 @@ private:
   // bytes, kAddrSet | prefix << 32 | address, instead of a 24-byte Value (a
   // million security-group rules read 8 MB rather than 24); anything else
   // (IPv6) is kAddrSet | kAddrWide | its index in wide_. Zero is null.
-  static constexpr uint64_t kAddrSet = 1ull << 63, kAddrWide = 1ull << 62;
   Encoding enc_ = Encoding::Value;
   Tag addrTag_ = Tag::Null;  // Addr: Tag::Ip or Tag::Cidr
   KindId refKind_ = kNoKind;
@@ -219,6 +233,9 @@ public:
   }
   // The whole column, computing it first if it is derived. Fast path for the VM.
   ColumnView column(KindId kind, AttrId attr) const;
+  // The stored column of an attribute, or null for a derived one. Unset
+  // entries read as null there, where get() gives the attribute's default.
+  const FactColumn* storedColumn(KindId kind, AttrId attr) const { return attrSlots_[slotBase_[kind] + attr].stored; }
   // The entity's `id` attribute as text.
   std::string_view idOf(KindId kind, EntityIndex index) const;
   std::optional<EntityIndex> find(KindId kind, std::string_view id) const;

@@ -234,7 +234,7 @@ private:
       return e;
     }
     if (c == '"') return stringLiteral();
-    if (std::isdigit(static_cast<unsigned char>(c))) return number();
+    if (std::isdigit(static_cast<unsigned char>(c)) || c == ':') return number();
     std::string w = ident();
     if (w == "true" || w == "false") {
       auto e = node(ExprKind::Bool, b);
@@ -304,6 +304,11 @@ private:
   }
   ExprPtr number() {
     size_t b = pos_;
+    // An IPv6 address or block (`::/0`, `2001:db8::/56`) has a ':' in it.
+    while (pos_ < text_.size() && (std::isxdigit(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == ':' ||
+                                   text_[pos_] == '.' || text_[pos_] == '/'))
+      ++pos_;
+    if (text_.substr(b, pos_ - b).find(':') == std::string_view::npos) pos_ = b;
     while (pos_ < text_.size() && (std::isdigit(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '.' ||
                                    text_[pos_] == '/' || text_[pos_] == '-'))
       ++pos_;
@@ -316,7 +321,7 @@ private:
       e->cidr = *c;
       return e;
     }
-    if (t.find('.') != std::string::npos) {
+    if (t.find('.') != std::string::npos || t.find(':') != std::string::npos) {
       auto e = node(ExprKind::Ip, b);
       auto ip = net::parseIp(t);
       REQUIRE(ip);

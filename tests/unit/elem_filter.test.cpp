@@ -32,14 +32,15 @@ CompiledPolicy onlyRule(const CompiledPolicy& p, const std::string& id) {
 }
 
 // Subnets with every kind of value the tests look at: CIDRs that match and
-// do not, a null CIDR, true / false / null `private`, two VPCs, and a list
-// holding one subnet twice.
+// do not (IPv4 ones, which the cidr column keeps in eight bytes, and IPv6
+// ones, kept whole), a null CIDR, true / false / null `private`, two VPCs,
+// and a list holding one subnet twice.
 std::shared_ptr<const FactBase> estate() {
   Facts f;
   f.setCidr("vpc", "vpc-1", "cidr", "10.0.0.0/16");
   f.refs("vpc", "vpc-1", "subnets", {"subnet-1", "subnet-2", "subnet-3", "subnet-4", "subnet-1"});
   f.setCidr("vpc", "vpc-2", "cidr", "10.1.0.0/16");
-  f.refs("vpc", "vpc-2", "subnets", {"subnet-5", "subnet-6"});
+  f.refs("vpc", "vpc-2", "subnets", {"subnet-5", "subnet-6", "subnet-7", "subnet-8"});
   struct S {
     const char* id;
     const char* cidr;  // "" unset
@@ -48,7 +49,8 @@ std::shared_ptr<const FactBase> estate() {
   };
   for (const S& s : {S{"subnet-1", "10.0.1.0/24", 1, 200}, S{"subnet-2", "10.0.2.0/24", 0, 5},
                      S{"subnet-3", "", -1, 50}, S{"subnet-4", "0.0.0.0/0", 1, 3}, S{"subnet-5", "10.1.3.0/24", -1, 7},
-                     S{"subnet-6", "0.0.0.0/0", 0, 90}}) {
+                     S{"subnet-6", "0.0.0.0/0", 0, 90}, S{"subnet-7", "::/0", 1, 40},
+                     S{"subnet-8", "2001:db8::/56", 0, 2}}) {
     f.add("subnet", s.id);
     if (*s.cidr) f.setCidr("subnet", s.id, "cidr", s.cidr);
     if (s.priv >= 0) f.setBool("subnet", s.id, "private", s.priv == 1);
@@ -101,6 +103,50 @@ TEST_CASE("an inner loop's leading tests of its variable's attributes become the
   CHECK(listing(*p, "aws.net.null_and_def").find("LocalEqConstOr") != std::string::npos);
 }
 
+TEST_CASE("a filter of one attribute decides IPv4 entries of an address column from their eight-byte form") {
+  auto cidr = [](const char* text) {
+    auto c = net::parseCidr(text);
+    REQUIRE(c);
+    return Value::cidr(*c);
+  };
+  const uint32_t a = 7u << 16 | 3u, b = 7u << 16 | 4u;
+  auto test = [](ElemTest::Kind kind, uint32_t attr, std::vector<Value> values = {}) {
+    return ElemTest{kind, attr, std::move(values)};
+  };
+  // `r.cidr != null and open_to_world(r.cidr)`: an IPv4 entry goes on to the
+  // `where` only when it is 0.0.0.0/0; ::/0 has no eight-byte form.
+  ElemFilter world{{test(ElemTest::Kind::NotNull, a), test(ElemTest::Kind::EqAny, a, {cidr("0.0.0.0/0"), cidr("::/0")})}};
+  world.prepare();
+  CHECK(world.oneAttr);
+  CHECK_FALSE(world.inlineRejected);
+  REQUIRE(world.inlineSets.size() == 1);
+  REQUIRE(world.inlineSets[0].size() == 1);
+  CHECK(world.inlineSets[0][0].bits == FactColumn::inlineAddr(cidr("0.0.0.0/0")));
+  CHECK(world.inlineSets[0][0].tag == Tag::Cidr);
+  CHECK(FactColumn::inlineAddr(cidr("::/0")) == 0);
+  CHECK(FactColumn::inlineAddr(cidr("10.0.0.0/8")) != FactColumn::inlineAddr(cidr("10.0.0.0/16")));
+  // `== null` first rejects every entry that has a value.
+  ElemFilter null{{test(ElemTest::Kind::IsNull, a), test(ElemTest::Kind::EqAny, a, {cidr("10.0.0.0/8")})}};
+  null.prepare();
+  CHECK(null.inlineRejected);
+  // A bare test of an address is not a boolean: the `where` decides, and the
+  // literals after it do not matter; those before it do.
+  ElemFilter truthy{{test(ElemTest::Kind::EqAny, a, {cidr("10.0.0.0/8")}), test(ElemTest::Kind::IsTrue, a),
+                     test(ElemTest::Kind::EqAny, a, {cidr("10.1.0.0/16")})}};
+  truthy.prepare();
+  CHECK_FALSE(truthy.inlineRejected);
+  CHECK(truthy.inlineSets.size() == 1);
+  // Only IPv6 literals: no IPv4 entry can equal one.
+  ElemFilter six{{test(ElemTest::Kind::EqAny, a, {cidr("::/0")})}};
+  six.prepare();
+  REQUIRE(six.inlineSets.size() == 1);
+  CHECK(six.inlineSets[0].empty());
+  // Two attributes: no plan.
+  ElemFilter two{{test(ElemTest::Kind::NotNull, a), test(ElemTest::Kind::NotNull, b)}};
+  two.prepare();
+  CHECK_FALSE(two.oneAttr);
+}
+
 TEST_CASE("a filtered loop reports what the unfiltered loop reports, with the same step count") {
   // `true and ...` keeps the same `where` from being filtered: its first
   // conjunct is not a test of the loop variable.
@@ -112,6 +158,11 @@ TEST_CASE("a filtered loop reports what the unfiltered loop reports, with the sa
       "s.cidr == null",
       "s.private == null and s.available_ips > 5",
       "s.cidr != null and s.available_ips < 100 and world(s.cidr)",
+      "s.cidr == ::/0 or s.cidr == 0.0.0.0/0",
+      "s.cidr == 2001:db8::/56",
+      "s.cidr != null and s.cidr == null",
+      "s.cidr == null and s.private",
+      "s.cidr == 10.0.2.0/24 and s.cidr != null",
   };
   auto fb = estate();
   for (const std::string& where : wheres) {
@@ -177,7 +228,7 @@ TEST_CASE("a conjunct after an unknown test still runs (and may fail); one after
         CHECK(r.error().message.find("on vpc-1: boom") != std::string::npos);
       } else {
         REQUIRE(r);
-        CHECK(r->findings.size() == 3);  // subnet-1 (listed twice in vpc-1) and subnet-4
+        CHECK(r->findings.size() == 4);  // subnet-1 (listed twice in vpc-1), subnet-4 and subnet-7
       }
     }
   }
