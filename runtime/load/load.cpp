@@ -492,6 +492,13 @@ constexpr uint64_t kMaxAutoThreads = 4;
 // bounds what loading in parallel adds to peak memory. Other threads wait
 // rather than load past it.
 constexpr double kOwnShare = 0.2;
+// Distinct strings come about one per 170 bytes of AWS CLI output in the
+// bench's estates (173-177 at M and L; real snapshots have fewer), and the
+// interner's table reserved from this holds at least that many. A closer
+// guess than one per 100 halves the table at L (32 MB, not 64), where
+// probing it is the load's main cache miss (bench/RESULTS.md).
+constexpr uint64_t kBytesPerString = 170;
+
 constexpr double kMaxPending = 0.15;
 // ... but never fewer than this many chunks: with room for one, a thread that
 // finishes a chunk while the calling thread is still busy (its first part, or
@@ -555,8 +562,7 @@ Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>
   auto run = [&](load::Loader& loader, std::pair<size_t, size_t> part, bool onCaller) {
     uint64_t bytes = 0;
     for (size_t i = part.first; i < part.second; ++i) bytes += steps[i].bytes;
-    // About one distinct string per 100 bytes of AWS CLI output.
-    if (!onCaller) loader.b.reserveStrings(static_cast<size_t>(bytes / 100));
+    if (!onCaller) loader.b.reserveStrings(static_cast<size_t>(bytes / kBytesPerString));
     for (size_t i = part.first; i < part.second; ++i) {
       const Step& s = steps[i];
       switch (s.what) {
@@ -574,8 +580,8 @@ Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>
 
   FactBaseBuilder builder;
   load::Loader loader(builder, limits);
-  // Room for every part's strings from the start: merges then never rehash.
-  builder.reserveStrings(static_cast<size_t>(bytesTotal / 100));
+  // Room for every part's strings from the start, so that merges rarely rehash.
+  builder.reserveStrings(static_cast<size_t>(bytesTotal / kBytesPerString));
   if (parts.size() <= 1) {
     if (!parts.empty()) run(loader, parts.front(), true);
   } else {
