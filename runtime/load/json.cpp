@@ -73,8 +73,8 @@ void JsonFile::malformed(const char* at, std::string message) {
   throw JsonError{std::move(message), at, pointer(), {}, true};
 }
 
-void JsonFile::check(simdjson::error_code e) {
-  if (e != simdjson::SUCCESS) throw JsonError{simdjson::error_message(e), nullptr, pointer(), {}, true};
+void JsonFile::failed(simdjson::error_code e) {
+  throw JsonError{simdjson::error_message(e), nullptr, pointer(), {}, true};
 }
 
 void JsonFile::fail(const char* at, std::string message, std::vector<std::string> notes) {
@@ -119,14 +119,9 @@ od::object JsonFile::object(od::value& v) {
   return o;
 }
 
-std::string_view JsonFile::string(od::value& v) {
-  std::string_view tok = v.raw_json_token();
-  if (tok.empty() || tok[0] != '"') typeError(v, "a string");
-  // Optimization: strings without escapes are used in place, in the input.
-  const char* end = findQuoteOrBackslash(tok.data() + 1);
-  if (*end == '"') return std::string_view(tok.data() + 1, static_cast<size_t>(end - tok.data() - 1));
+std::string_view JsonFile::escapedString(od::value& v) {
   std::string_view s;
-  if (v.get_string().get(s)) malformed(tok.data(), "invalid escape in a string");
+  if (v.get_string().get(s)) malformed(v.raw_json_token().data(), "invalid escape in a string");
   return s;
 }
 
@@ -151,11 +146,9 @@ int64_t JsonFile::integer(od::value& v) {
   return n;
 }
 
-bool JsonFile::isNull(od::value& v) {
-  std::string_view tok = v.raw_json_token();
-  if (tok.empty() || tok[0] != 'n') return false;
+bool JsonFile::checkedNull(od::value& v) {
   bool isNull = false;
-  if (v.is_null().get(isNull) || !isNull) malformed(tok.data(), "invalid literal");
+  if (v.is_null().get(isNull) || !isNull) malformed(v.raw_json_token().data(), "invalid literal");
   return true;
 }
 

@@ -117,11 +117,26 @@ public:
   }
 
   od::object object(od::value& v);
-  std::string_view string(od::value& v);
+  // Inline: most values the loaders read are strings without escapes, used in
+  // place in the input.
+  std::string_view string(od::value& v) {
+    std::string_view tok = v.raw_json_token();
+    if (tok.empty() || tok[0] != '"') [[unlikely]]
+      typeError(v, "a string");
+    const char* end = findQuoteOrBackslash(tok.data() + 1);
+    if (*end == '"') [[likely]]
+      return std::string_view(tok.data() + 1, static_cast<size_t>(end - tok.data() - 1));
+    return escapedString(v);
+  }
   bool boolean(od::value& v);
   // An integer, or a string holding one (the AWS CLI writes some ASNs as strings).
   int64_t integer(od::value& v);
-  bool isNull(od::value& v);
+  bool isNull(od::value& v) {
+    std::string_view tok = v.raw_json_token();
+    if (tok.empty() || tok[0] != 'n') [[likely]]
+      return false;
+    return checkedNull(v);
+  }
   // The value's kind, for messages: "a string", "an object", ...
   std::string describe(od::value& v);
   // Skips a value, checking that it is well formed and within the depth limit.
@@ -135,7 +150,10 @@ public:
   [[noreturn]] void fail(const char* at, std::string message, std::vector<std::string> notes = {});
   // Position of a key returned by fields() (keys without escapes point into the text).
   const char* keyAt(std::string_view key) const { return key.data() > text_.data() ? key.data() - 1 : nullptr; }
-  void check(simdjson::error_code e);
+  void check(simdjson::error_code e) {
+    if (e != simdjson::SUCCESS) [[unlikely]]
+      failed(e);
+  }
   // The text is not valid JSON here; the syntax checker will say exactly why.
   [[noreturn]] void malformed(const char* at, std::string message);
 
@@ -155,6 +173,10 @@ private:
     return unescapedKey(f);
   }
   std::string_view unescapedKey(od::field& f);
+  // The slow paths of string(), isNull() and check().
+  std::string_view escapedString(od::value& v);
+  bool checkedNull(od::value& v);
+  [[noreturn]] void failed(simdjson::error_code e);
 
   std::string name_;
   std::string_view text_;
