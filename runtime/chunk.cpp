@@ -81,7 +81,16 @@ void ElemFilter::prepare() {
             std::all_of(tests.begin(), tests.end(), [&](const ElemTest& t) { return t.attr == tests.front().attr; });
   inlineRejected = false;
   inlineSets.clear();
+  nullRejected = false;
   if (!oneAttr) return;
+  // A null value, through the tests in order: `== null` passes, a bare test
+  // is unknown and goes on, `!= null` and a literal set (no literal is null:
+  // that is `== null`) reject it.
+  for (const ElemTest& t : tests)
+    if (t.kind == ElemTest::Kind::NotNull || t.kind == ElemTest::Kind::EqAny) {
+      nullRejected = true;
+      break;
+    }
   // The tests in order, as rejects() in vm.cpp runs them on a value that is
   // an address, so neither null, nor an error, nor a boolean.
   for (const ElemTest& t : tests) {

@@ -115,6 +115,9 @@ struct ElemFilter {
   bool oneAttr = false;
   bool inlineRejected = false;
   std::vector<std::vector<InlineAddr>> inlineSets;
+  // And what becomes of an element whose value of that attribute is null: it
+  // is rejected when `nullRejected`, otherwise the `where` runs for it.
+  bool nullRejected = false;
   // Fills the fields above from `tests`.
   void prepare();
 };

@@ -236,6 +236,8 @@ public:
   // The stored column of an attribute, or null for a derived one. Unset
   // entries read as null there, where get() gives the attribute's default.
   const FactColumn* storedColumn(KindId kind, AttrId attr) const { return attrSlots_[slotBase_[kind] + attr].stored; }
+  // What an unset stored attribute reads as (its schema default, or null).
+  const Value& defaultOf(KindId kind, AttrId attr) const { return attrSlots_[slotBase_[kind] + attr].fallback; }
   // The entity's `id` attribute as text.
   std::string_view idOf(KindId kind, EntityIndex index) const;
   std::optional<EntityIndex> find(KindId kind, std::string_view id) const;

@@ -91,12 +91,15 @@ bool rejects(const FactBase& fb, const ElemFilter& f, const Value& e) {
 }
 
 // rejects() for an element whose entry in the filter's one attribute (an
-// address column `col` of kind `kind`) is an IPv4 value in eight bytes:
-// 1 rejected, 0 kept, -1 not such an element (ask rejects()).
-inline int inlineAddrRejects(const FactColumn& col, KindId kind, const ElemFilter& f, const Value& e) {
-  if (e.tag != Tag::Entity || e.entityKind() != kind || e.entityIndex() >= col.size()) return -1;
+// address column `col` of kind `kind`) is an IPv4 value in eight bytes, or
+// unset when `nullFate` says what becomes of a null (the attribute has no
+// default): 1 rejected, 0 kept, -1 not such an element (ask rejects()).
+inline int inlineAddrRejects(const FactColumn& col, KindId kind, const ElemFilter& f, int nullFate, const Value& e) {
+  if (e.tag != Tag::Entity || e.entityKind() != kind) return -1;
+  if (e.entityIndex() >= col.size()) return nullFate;
   const uint64_t bits = col.addrBits(e.entityIndex());
-  if (bits == 0 || (bits & FactColumn::kAddrWide)) return -1;
+  if (bits == 0) return nullFate;
+  if (bits & FactColumn::kAddrWide) return -1;
   if (f.inlineRejected) return 1;
   const Tag tag = col.addrTag();
   for (const auto& set : f.inlineSets) {
@@ -509,16 +512,18 @@ bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& ou
         // (`r.cidr != null and open_to_world(r.cidr)`) tests IPv4 entries in
         // their eight-byte form, the column looked up once per loop.
         const FactColumn* col = nullptr;
+        int nullFate = -1;
         if (filter.oneAttr) {
           const uint32_t attr = filter.tests.front().attr;
           col = fb.storedColumn(attrKind(attr), attrId(attr));
           if (col && col->encoding() != FactColumn::Encoding::Addr) col = nullptr;
+          if (col && fb.defaultOf(attrKind(attr), attrId(attr)).isNull()) nullFate = filter.nullRejected ? 1 : 0;
         }
         const KindId colKind = attrKind(filter.tests.empty() ? 0 : filter.tests.front().attr);
         bool found = false;
         while (it.y < it.w) {
           const Value& e = elems[it.y++];
-          const int fate = col ? inlineAddrRejects(*col, colKind, filter, e) : -1;
+          const int fate = col ? inlineAddrRejects(*col, colKind, filter, nullFate, e) : -1;
           if (fate == 0 || (fate < 0 && !rejects(fb, filter, e))) {
             frame[ip[1]] = e;
             found = true;

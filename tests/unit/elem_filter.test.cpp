@@ -33,14 +33,15 @@ CompiledPolicy onlyRule(const CompiledPolicy& p, const std::string& id) {
 
 // Subnets with every kind of value the tests look at: CIDRs that match and
 // do not (IPv4 ones, which the cidr column keeps in eight bytes, and IPv6
-// ones, kept whole), a null CIDR, true / false / null `private`, two VPCs,
-// and a list holding one subnet twice.
+// ones, kept whole), null CIDRs (subnet-9's past the end of the column),
+// true / false / null `private`, two VPCs, and a list holding one subnet
+// twice.
 std::shared_ptr<const FactBase> estate() {
   Facts f;
   f.setCidr("vpc", "vpc-1", "cidr", "10.0.0.0/16");
   f.refs("vpc", "vpc-1", "subnets", {"subnet-1", "subnet-2", "subnet-3", "subnet-4", "subnet-1"});
   f.setCidr("vpc", "vpc-2", "cidr", "10.1.0.0/16");
-  f.refs("vpc", "vpc-2", "subnets", {"subnet-5", "subnet-6", "subnet-7", "subnet-8"});
+  f.refs("vpc", "vpc-2", "subnets", {"subnet-5", "subnet-6", "subnet-7", "subnet-8", "subnet-9"});
   struct S {
     const char* id;
     const char* cidr;  // "" unset
@@ -50,7 +51,7 @@ std::shared_ptr<const FactBase> estate() {
   for (const S& s : {S{"subnet-1", "10.0.1.0/24", 1, 200}, S{"subnet-2", "10.0.2.0/24", 0, 5},
                      S{"subnet-3", "", -1, 50}, S{"subnet-4", "0.0.0.0/0", 1, 3}, S{"subnet-5", "10.1.3.0/24", -1, 7},
                      S{"subnet-6", "0.0.0.0/0", 0, 90}, S{"subnet-7", "::/0", 1, 40},
-                     S{"subnet-8", "2001:db8::/56", 0, 2}}) {
+                     S{"subnet-8", "2001:db8::/56", 0, 2}, S{"subnet-9", "", -1, 4}}) {
     f.add("subnet", s.id);
     if (*s.cidr) f.setCidr("subnet", s.id, "cidr", s.cidr);
     if (s.priv >= 0) f.setBool("subnet", s.id, "private", s.priv == 1);
@@ -103,7 +104,7 @@ TEST_CASE("an inner loop's leading tests of its variable's attributes become the
   CHECK(listing(*p, "aws.net.null_and_def").find("LocalEqConstOr") != std::string::npos);
 }
 
-TEST_CASE("a filter of one attribute decides IPv4 entries of an address column from their eight-byte form") {
+TEST_CASE("a filter of one attribute decides IPv4 and null entries of an address column from their eight-byte form") {
   auto cidr = [](const char* text) {
     auto c = net::parseCidr(text);
     REQUIRE(c);
@@ -141,6 +142,15 @@ TEST_CASE("a filter of one attribute decides IPv4 entries of an address column f
   six.prepare();
   REQUIRE(six.inlineSets.size() == 1);
   CHECK(six.inlineSets[0].empty());
+  // A null value: `!= null` or a literal set rejects it; `== null` and a bare
+  // test (unknown) leave it to the `where`.
+  CHECK(world.nullRejected);
+  CHECK(null.nullRejected);  // `== null` passes it, `== 10.0.0.0/8` does not
+  CHECK(truthy.nullRejected);
+  ElemFilter isNull{{test(ElemTest::Kind::IsNull, a), test(ElemTest::Kind::IsTrue, a)}};
+  isNull.prepare();
+  CHECK_FALSE(isNull.nullRejected);
+  CHECK(isNull.inlineRejected);
   // Two attributes: no plan.
   ElemFilter two{{test(ElemTest::Kind::NotNull, a), test(ElemTest::Kind::NotNull, b)}};
   two.prepare();
