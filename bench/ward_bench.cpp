@@ -435,6 +435,7 @@ Options parseArgs(int argc, char** argv) {
           "                                                 and a two-thread load vs a one-thread load\n"
           "       --load-threads N                          threads of every load (default 0: the loader's choice)\n"
           "       ward-bench --estate DIR --only load|compile|eval|eval3|evalall  one run of one workload (for callgrind)\n"
+          "       ward-bench --estate DIR --only load|eval3|evalall --runs N  also the median time of N more runs\n"
           "       ward-bench --estate DIR --only evalall --rule ID  one rule alone (for callgrind)\n"
           "       ward-bench --estate DIR --only w4         1,000 W4 checks (callgrind: --toggle-collect='*checkW4Thousand*')\n"
           "       ward-bench --estate DIR --only rules      each rule's evaluation time, slowest first\n"
@@ -594,6 +595,10 @@ int run(const Options& o) {
     handLoop(*fb, hids, hr);
     std::printf("facts %llu findings %zu hand %zu\n", (unsigned long long)facts, r.findings.size(),
                 hr.ssh.size() + hr.training.size() + hr.api.size());
+    // With --runs N > 1, also the median of N more evaluations (bench/run's
+    // rounds that alternate Ward with the jq and sqlite3 peers).
+    if (o.runsGiven && o.runs > 1)
+      std::printf("%s median %.4f ms\n", o.only.c_str(), timeMedian(o.runs, [&] { auto e = evaluateOrDie(p, *fb, eo); }) * 1e3);
     return 0;
   }
   if (o.only == "rules") {
