@@ -167,6 +167,8 @@ using AttrOf = std::function<std::optional<uint32_t>(const Expr&)>;
 
 std::optional<ElemTest> elemTest(const Expr& e, const AttrOf& attr, const Program* program, int depth) {
   if (auto a = attr(e)) return ElemTest{ElemTest::Kind::IsTrue, *a, {}};
+  if (e.kind == ExprKind::Unary && e.unaryOp == ast::UnaryOp::Not)
+    if (auto a = attr(*e.args[0])) return ElemTest{ElemTest::Kind::IsFalse, *a, {}};
   if (e.kind == ExprKind::Binary && (e.binaryOp == BinaryOp::Eq || e.binaryOp == BinaryOp::Ne)) {
     const Expr& l = *e.args[0];
     const Expr& r = *e.args[1];
@@ -203,11 +205,13 @@ std::optional<ElemTest> elemTest(const Expr& e, const AttrOf& attr, const Progra
   return std::nullopt;
 }
 
-// The tests NextElemFilter can apply for `where`: its leading conjuncts that
-// are tests of the loop variable's attributes. Only leading ones: `and`
-// evaluates left to right and stops at the first false, so an element that
-// fails one of them is rejected before anything after it could run (or
-// fail).
+}  // namespace
+
+// The tests NextElemFilter and NextEntityFilter can apply for `where`: its
+// leading conjuncts that are tests of the loop variable's attributes. Only
+// leading ones: `and` evaluates left to right and stops at the first false,
+// so an element that fails one of them is rejected before anything after it
+// could run (or fail).
 ElemFilter whereFilter(const Expr& where, uint32_t var, const Program* program) {
   const AttrOf attr = [var](const Expr& x) -> std::optional<uint32_t> {
     if (isLocalAttr(x) && x.args[0]->slot == var) return packAttr(x.kind_, x.attr);
@@ -224,6 +228,8 @@ ElemFilter whereFilter(const Expr& where, uint32_t var, const Program* program) 
   f.prepare();
   return f;
 }
+
+namespace {
 
 bool isComparison(BinaryOp op) {
   switch (op) {
@@ -340,18 +346,14 @@ CompiledRule compileRule(Compiler& c, const ProgramRule& pr) {
       out.candidateIter = it;
       out.candidateKindTable = kindTable;
     }
-    // Optimization: an inner loop over a list passes over the elements its
-    // `where` rejects on its first tests without running it (the first loop
-    // stays as it is: RuleEvaluator patches it).
-    ElemFilter filter;
-    if (!loops.empty() && !kindTable && f.where) filter = whereFilter(*f.where, f.slot, c.program);
     LoopInfo loop;
     loop.mark = frame.alloc();
     body.emit(Op::Mark, loop.mark);
     loop.head = body.here();
-    loop.exit = filter.tests.empty()
-                    ? body.emitJump(kindTable ? Op::NextEntity : Op::NextElem, it, plan.slot)
-                    : body.emitJump(Op::NextElemFilter, it, plan.slot, body.filter(std::move(filter)));
+    // Optimization: an inner loop passes over the elements its `where`
+    // rejects on its first tests without running it (the first loop stays as
+    // it is: RuleEvaluator patches it).
+    loop.exit = c.emitNext(it, kindTable, plan.slot, loops.empty() ? nullptr : f.where.get(), f.slot);
     loops.push_back(std::move(loop));
     if (f.where) {
       c.expr(*f.where);

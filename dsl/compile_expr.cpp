@@ -575,6 +575,17 @@ std::pair<uint32_t, bool> Compiler::iterInit(const Expr& collection) {
   return {it, false};
 }
 
+uint32_t Compiler::emitNext(uint32_t it, bool kindTable, uint32_t var, const Expr* where, uint32_t whereVar) {
+  if (where) {
+    ElemFilter filter = whereFilter(*where, whereVar, program);
+    if (!filter.tests.empty()) {
+      const Op op = kindTable ? Op::NextEntityFilter : Op::NextElemFilter;
+      return em->emitJump(op, it, var, em->filter(std::move(filter)));
+    }
+  }
+  return em->emitJump(kindTable ? Op::NextEntity : Op::NextElem, it, var);
+}
+
 // all|any|none VAR in COLLECTION: BODY
 //   <iterator>  push acc  L: Next it var X  <body>  Step X  Loop L  X:
 void Compiler::quantifier(const Expr& e) {
@@ -613,7 +624,7 @@ void Compiler::count(const Expr& e) {
   const uint32_t var = slotOf(e.slot);
   em->emit(Op::Const, em->constant(Value::integer(0)));
   const uint32_t head = em->here();
-  const uint32_t exit = em->emitJump(kindTable ? Op::NextEntity : Op::NextElem, it, var);
+  const uint32_t exit = emitNext(it, kindTable, var, e.args[1].get(), e.slot);
   expr(*e.args[1]);
   em->position(e.span);
   em->emit(Op::CountStep);
@@ -630,9 +641,9 @@ void Compiler::comprehension(const Expr& e) {
   const uint32_t mark = frame->alloc();
   em->emit(Op::BuildBegin, mark);
   const uint32_t head = em->here();
-  const uint32_t exit = em->emitJump(kindTable ? Op::NextEntity : Op::NextElem, it, var);
-  uint32_t skip = 0;
   const bool filtered = e.args.size() > 2 && e.args[2];
+  const uint32_t exit = emitNext(it, kindTable, var, filtered ? e.args[2].get() : nullptr, e.slot);
+  uint32_t skip = 0;
   if (filtered) {
     expr(*e.args[2]);
     skip = em->emitJump(Op::JumpIfNotTrue);

@@ -110,6 +110,11 @@ public:
   // it walks a kind table (NextEntity) rather than a list (NextElem).
   std::pair<uint32_t, bool> iterInit(const ast::Expr& collection);
   uint32_t slotOf(uint32_t slot);
+  // The head of a loop over iterator `it` into frame slot `var`: NextEntity or
+  // NextElem, or, when `where` (may be null) starts with tests of the loop
+  // variable (checker slot `whereVar`), NextEntityFilter or NextElemFilter
+  // with those tests. Returns the exit jump's operand position.
+  uint32_t emitNext(uint32_t it, bool kindTable, uint32_t var, const ast::Expr* where, uint32_t whereVar);
   // Compiles `e` into a chunk of its own that ends with Return.
   Chunk chunkFor(const ast::Expr& e, std::string name);
 
@@ -153,6 +158,9 @@ std::optional<Value> literalConstant(const ast::Expr& e);
 uint32_t slotsUsed(const ast::Expr* e);
 // Does the expression (or a def it calls) call reach()?
 bool callsReach(const ast::Expr* e, const Program* program, int depth = 0);
+// The tests NextElemFilter and NextEntityFilter can apply before `where`
+// runs, for a loop variable of checker slot `var` (compile.cpp).
+ElemFilter whereFilter(const ast::Expr& where, uint32_t var, const Program* program);
 // Source-like text of an expression, for when the source is not at hand.
 std::string printExpr(const ast::Expr& e);
 

@@ -84,8 +84,8 @@ void ElemFilter::prepare() {
   nullRejected = false;
   if (!oneAttr) return;
   // A null value, through the tests in order: `== null` passes, a bare test
-  // is unknown and goes on, `!= null` and a literal set (no literal is null:
-  // that is `== null`) reject it.
+  // (or a `not` one) is unknown and goes on, `!= null` and a literal set (no
+  // literal is null: that is `== null`) reject it.
   for (const ElemTest& t : tests)
     if (t.kind == ElemTest::Kind::NotNull || t.kind == ElemTest::Kind::EqAny) {
       nullRejected = true;
@@ -97,7 +97,8 @@ void ElemFilter::prepare() {
     switch (t.kind) {
       case ElemTest::Kind::NotNull: break;
       case ElemTest::Kind::IsNull: inlineRejected = true; return;
-      case ElemTest::Kind::IsTrue: return;  // not a boolean: the `where` decides
+      case ElemTest::Kind::IsTrue:
+      case ElemTest::Kind::IsFalse: return;  // not a boolean: the `where` decides
       case ElemTest::Kind::EqAny: {
         // An IPv4 value equals a literal of its tag exactly when their
         // inline forms are equal; a literal without one (IPv6) or of another
@@ -167,11 +168,13 @@ std::string filterText(const Chunk& c, const DisasmNames& n, uint32_t f) {
   std::string out = "[";
   for (const ElemTest& t : c.filters[f].tests) {
     if (out.size() > 1) out += ", ";
+    if (t.kind == ElemTest::Kind::IsFalse) out += "not ";
     out += attrName(n, t.attr);
     switch (t.kind) {
       case ElemTest::Kind::NotNull: out += " != null"; break;
       case ElemTest::Kind::IsNull: out += " == null"; break;
-      case ElemTest::Kind::IsTrue: break;
+      case ElemTest::Kind::IsTrue:
+      case ElemTest::Kind::IsFalse: break;
       case ElemTest::Kind::EqAny: {
         out += " in {";
         for (size_t i = 0; i < t.values.size(); ++i) {

@@ -82,16 +82,17 @@ struct LineInfo {
   uint32_t col = 0;
 };
 
-// A test of one attribute of a list element that NextElemFilter applies
-// before the loop's `where` runs. Each is a leading conjunct of that `where`
-// and can only be true or false (never null, never an error), so an element
-// that fails one is an element the `where` rejects without evaluating
-// anything else.
+// A test of one attribute of an element that NextElemFilter (a list) or
+// NextEntityFilter (a kind) applies before the loop's `where` runs. Each is
+// a leading conjunct of that `where` and can only be true or false (never
+// null, never an error), so an element that fails one is an element the
+// `where` rejects without evaluating anything else.
 struct ElemTest {
   enum class Kind : uint8_t {
     NotNull,  // `v.a != null`
     IsNull,   // `v.a == null`
     IsTrue,   // `v.a`: false fails it; null is unknown and goes on to the next test
+    IsFalse,  // `not v.a`: true fails it; null likewise goes on
     EqAny,    // `v.a == K1 or v.a == K2 ...` (literals, not strings)
   };
   Kind kind = Kind::NotNull;
@@ -126,7 +127,7 @@ struct Chunk {
   std::string name;  // "rule aws.vpc.flow_logs_enabled", "let ml_services", ...
   std::vector<uint32_t> code;
   std::vector<Value> constants;  // never strings: those live in the policy's string table
-  std::vector<ElemFilter> filters;  // NextElemFilter's tests
+  std::vector<ElemFilter> filters;  // NextElemFilter's and NextEntityFilter's tests
   std::string file;              // the source file the lines below refer to
   std::vector<LineInfo> lines;   // ascending offsets; one per instruction that can fail
   uint32_t maxStack = 0;         // the deepest the value stack gets

@@ -66,8 +66,9 @@ bool rejects(const FactBase& fb, const ElemFilter& f, const Value& e) {
         if (v.tag != Tag::Null) return true;
         break;
       case ElemTest::Kind::IsTrue:
+      case ElemTest::Kind::IsFalse:
         if (v.tag == Tag::Bool) {
-          if (!v.x) return true;
+          if (!v.x == (t.kind == ElemTest::Kind::IsTrue)) return true;
         } else if (v.tag != Tag::Null) {
           return false;
         }
@@ -113,6 +114,30 @@ inline int inlineAddrRejects(const FactColumn& col, KindId kind, const ElemFilte
   }
   return 0;
 }
+
+// What NextElemFilter and NextEntityFilter look up once per loop: the
+// address column of a filter of one attribute, if it is stored as one.
+struct FilterScan {
+  const ElemFilter& filter;
+  const FactColumn* col = nullptr;
+  KindId colKind = 0;
+  int nullFate = -1;
+
+  FilterScan(const FactBase& fb, const ElemFilter& f) : filter(f) {
+    if (f.tests.empty()) return;
+    const uint32_t attr = f.tests.front().attr;
+    colKind = attrKind(attr);
+    if (!f.oneAttr) return;
+    col = fb.storedColumn(colKind, attrId(attr));
+    if (col && col->encoding() != FactColumn::Encoding::Addr) col = nullptr;
+    if (col && fb.defaultOf(colKind, attrId(attr)).isNull()) nullFate = f.nullRejected ? 1 : 0;
+  }
+  // Whether the `where` must run for e (it may hold), or e is rejected.
+  bool admits(const FactBase& fb, const Value& e) const {
+    const int fate = col ? inlineAddrRejects(*col, colKind, filter, nullFate, e) : -1;
+    return fate == 0 || (fate < 0 && !rejects(fb, filter, e));
+  }
+};
 
 inline const Value* iterElements(const EvalState& st, const Value& it) {
   return it.listArena() == Arena::Facts ? reinterpret_cast<const Value*>(it.x) : st.scratch.data() + it.x;
@@ -503,36 +528,42 @@ bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& ou
         }
         break;
       }
-      case Op::NextElemFilter: {
+      case Op::NextElemFilter:
+      case Op::NextEntityFilter: {
         Value& it = frame[ip[0]];
-        const ElemFilter& filter = chunk.filters[ip[2]];
-        // Nothing below allocates, so the elements stay where they are.
-        const Value* elems = iterElements(st, it);
         // Optimization: a filter of one attribute stored as an address column
         // (`r.cidr != null and open_to_world(r.cidr)`) tests IPv4 entries in
         // their eight-byte form, the column looked up once per loop.
-        const FactColumn* col = nullptr;
-        int nullFate = -1;
-        if (filter.oneAttr) {
-          const uint32_t attr = filter.tests.front().attr;
-          col = fb.storedColumn(attrKind(attr), attrId(attr));
-          if (col && col->encoding() != FactColumn::Encoding::Addr) col = nullptr;
-          if (col && fb.defaultOf(attrKind(attr), attrId(attr)).isNull()) nullFate = filter.nullRejected ? 1 : 0;
-        }
-        const KindId colKind = attrKind(filter.tests.empty() ? 0 : filter.tests.front().attr);
+        const FilterScan scan(fb, chunk.filters[ip[2]]);
         bool found = false;
-        while (it.y < it.w) {
-          const Value& e = elems[it.y++];
-          const int fate = col ? inlineAddrRejects(*col, colKind, filter, nullFate, e) : -1;
-          if (fate == 0 || (fate < 0 && !rejects(fb, filter, e))) {
-            frame[ip[1]] = e;
-            found = true;
-            break;
+        if (op == Op::NextElemFilter) {
+          // Nothing below allocates, so the elements stay where they are.
+          const Value* elems = iterElements(st, it);
+          while (it.y < it.w) {
+            const Value& e = elems[it.y++];
+            if (scan.admits(fb, e)) {
+              frame[ip[1]] = e;
+              found = true;
+              break;
+            }
+            // The step this element's LoopReset (or Loop) would have counted.
+            if (++st.steps >= st.checkAt) {
+              WARD_SAVE_IP();
+              if (!st.checkLimits()) goto error;
+            }
           }
-          // The step this element's LoopReset would have counted.
-          if (++st.steps >= st.checkAt) {
-            WARD_SAVE_IP();
-            if (!st.checkLimits()) goto error;
+        } else {
+          while (it.y < it.x) {
+            const Value e = Value::entity(static_cast<KindId>(it.w), static_cast<EntityIndex>(it.y++));
+            if (scan.admits(fb, e)) {
+              frame[ip[1]] = e;
+              found = true;
+              break;
+            }
+            if (++st.steps >= st.checkAt) {
+              WARD_SAVE_IP();
+              if (!st.checkLimits()) goto error;
+            }
           }
         }
         if (found) {

@@ -1,6 +1,7 @@
-// Unit tests of NextElemFilter: which `where` clauses of a rule's inner loops
-// become element tests (golden listings), and that a filtered loop gives the
-// report an unfiltered one gives, findings, texts and step count alike.
+// Unit tests of NextElemFilter and NextEntityFilter: which `where` clauses of
+// a rule's inner loops, of `count`s and of comprehensions become element
+// tests (golden listings), and that a filtered loop gives the report an
+// unfiltered one gives, findings, texts and step count alike.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -104,6 +105,32 @@ TEST_CASE("an inner loop's leading tests of its variable's attributes become the
   CHECK(listing(*p, "aws.net.null_and_def").find("LocalEqConstOr") != std::string::npos);
 }
 
+TEST_CASE("loops over kinds, counts and comprehensions get filters too; `not x.a` is a test") {
+  Fixture f;
+  auto& m = f.module("aws.net");
+  f.rule(m, "inner_kind", {{"v", "vpcs"}, {"s", "subnets", "not s.private and s.cidr != null"}}, "false");
+  f.rule(m, "count_kind", {}, "count(s in subnets where s.private and s.available_ips > 3) == 0");
+  f.rule(m, "count_list", {{"v", "vpcs"}}, "count(s in v.subnets where s.cidr == null) == 0");
+  f.rule(m, "comprehension", {{"v", "vpcs"}}, "len([s.id for s in v.subnets where not s.private]) == 0");
+  f.rule(m, "comprehension_kind", {}, "len([s.id for s in subnets where s.available_ips > 3]) == 0");
+  f.rule(m, "unfiltered_count", {}, "count(s in subnets where true and s.private) == 0");
+  auto p = compileFixture(f);
+  auto has = [&](const char* id, const std::string& text) {
+    const std::string l = listing(*p, id);
+    const bool found = l.find(text) != std::string::npos;
+    if (!found) MESSAGE(l);
+    return found;
+  };
+  CHECK(has("aws.net.inner_kind", "NextEntityFilter $4 $1 [not subnet.private, subnet.cidr != null] -> "));
+  CHECK(has("aws.net.count_kind", "NextEntityFilter $1 $0 [subnet.private] -> "));
+  CHECK(has("aws.net.count_list", "NextElemFilter $4 $1 [subnet.cidr == null] -> "));
+  CHECK(has("aws.net.comprehension", "NextElemFilter $4 $1 [not subnet.private] -> "));
+  // No leading test: the plain loop heads stay.
+  CHECK(has("aws.net.comprehension_kind", "NextEntity     "));
+  CHECK_FALSE(has("aws.net.comprehension_kind", "Filter"));
+  CHECK_FALSE(has("aws.net.unfiltered_count", "Filter"));
+}
+
 TEST_CASE("a filter of one attribute decides IPv4 and null entries of an address column from their eight-byte form") {
   auto cidr = [](const char* text) {
     auto c = net::parseCidr(text);
@@ -114,10 +141,16 @@ TEST_CASE("a filter of one attribute decides IPv4 and null entries of an address
   auto test = [](ElemTest::Kind kind, uint32_t attr, std::vector<Value> values = {}) {
     return ElemTest{kind, attr, std::move(values)};
   };
+  auto prepared = [](std::vector<ElemTest> tests) {
+    ElemFilter f;
+    f.tests = std::move(tests);
+    f.prepare();
+    return f;
+  };
   // `r.cidr != null and open_to_world(r.cidr)`: an IPv4 entry goes on to the
   // `where` only when it is 0.0.0.0/0; ::/0 has no eight-byte form.
-  ElemFilter world{{test(ElemTest::Kind::NotNull, a), test(ElemTest::Kind::EqAny, a, {cidr("0.0.0.0/0"), cidr("::/0")})}};
-  world.prepare();
+  const ElemFilter world =
+      prepared({test(ElemTest::Kind::NotNull, a), test(ElemTest::Kind::EqAny, a, {cidr("0.0.0.0/0"), cidr("::/0")})});
   CHECK(world.oneAttr);
   CHECK_FALSE(world.inlineRejected);
   REQUIRE(world.inlineSets.size() == 1);
@@ -127,19 +160,18 @@ TEST_CASE("a filter of one attribute decides IPv4 and null entries of an address
   CHECK(FactColumn::inlineAddr(cidr("::/0")) == 0);
   CHECK(FactColumn::inlineAddr(cidr("10.0.0.0/8")) != FactColumn::inlineAddr(cidr("10.0.0.0/16")));
   // `== null` first rejects every entry that has a value.
-  ElemFilter null{{test(ElemTest::Kind::IsNull, a), test(ElemTest::Kind::EqAny, a, {cidr("10.0.0.0/8")})}};
-  null.prepare();
+  const ElemFilter null =
+      prepared({test(ElemTest::Kind::IsNull, a), test(ElemTest::Kind::EqAny, a, {cidr("10.0.0.0/8")})});
   CHECK(null.inlineRejected);
   // A bare test of an address is not a boolean: the `where` decides, and the
   // literals after it do not matter; those before it do.
-  ElemFilter truthy{{test(ElemTest::Kind::EqAny, a, {cidr("10.0.0.0/8")}), test(ElemTest::Kind::IsTrue, a),
-                     test(ElemTest::Kind::EqAny, a, {cidr("10.1.0.0/16")})}};
-  truthy.prepare();
+  const ElemFilter truthy = prepared({test(ElemTest::Kind::EqAny, a, {cidr("10.0.0.0/8")}),
+                                       test(ElemTest::Kind::IsTrue, a),
+                                       test(ElemTest::Kind::EqAny, a, {cidr("10.1.0.0/16")})});
   CHECK_FALSE(truthy.inlineRejected);
   CHECK(truthy.inlineSets.size() == 1);
   // Only IPv6 literals: no IPv4 entry can equal one.
-  ElemFilter six{{test(ElemTest::Kind::EqAny, a, {cidr("::/0")})}};
-  six.prepare();
+  const ElemFilter six = prepared({test(ElemTest::Kind::EqAny, a, {cidr("::/0")})});
   REQUIRE(six.inlineSets.size() == 1);
   CHECK(six.inlineSets[0].empty());
   // A null value: `!= null` or a literal set rejects it; `== null` and a bare
@@ -147,13 +179,19 @@ TEST_CASE("a filter of one attribute decides IPv4 and null entries of an address
   CHECK(world.nullRejected);
   CHECK(null.nullRejected);  // `== null` passes it, `== 10.0.0.0/8` does not
   CHECK(truthy.nullRejected);
-  ElemFilter isNull{{test(ElemTest::Kind::IsNull, a), test(ElemTest::Kind::IsTrue, a)}};
-  isNull.prepare();
+  const ElemFilter isNull = prepared({test(ElemTest::Kind::IsNull, a), test(ElemTest::Kind::IsTrue, a)});
   CHECK_FALSE(isNull.nullRejected);
   CHECK(isNull.inlineRejected);
+  // `not` an address, like a bare test: the `where` decides, and a null goes
+  // on to the next test.
+  const ElemFilter falsy =
+      prepared({test(ElemTest::Kind::IsFalse, a), test(ElemTest::Kind::EqAny, a, {cidr("10.0.0.0/8")})});
+  CHECK_FALSE(falsy.inlineRejected);
+  CHECK(falsy.inlineSets.empty());
+  CHECK(falsy.nullRejected);  // by the literal set after it
+  CHECK_FALSE(prepared({test(ElemTest::Kind::IsFalse, a)}).nullRejected);
   // Two attributes: no plan.
-  ElemFilter two{{test(ElemTest::Kind::NotNull, a), test(ElemTest::Kind::NotNull, b)}};
-  two.prepare();
+  const ElemFilter two = prepared({test(ElemTest::Kind::NotNull, a), test(ElemTest::Kind::NotNull, b)});
   CHECK_FALSE(two.oneAttr);
 }
 
@@ -211,6 +249,60 @@ TEST_CASE("a filtered loop reports what the unfiltered loop reports, with the sa
   CHECK(std::string(r->findings[0].bindings[1].value) == "subnet-4");
 }
 
+TEST_CASE("filtered kind loops, counts and comprehensions give what unfiltered ones give, steps included") {
+  const std::vector<std::string> wheres = {
+      "s.cidr != null and world(s.cidr)",
+      "not s.private",
+      "not s.private and s.cidr != null",
+      "s.private and s.available_ips > 5",
+      "s.cidr == null",
+      "s.cidr == ::/0 or s.cidr == 0.0.0.0/0",
+      "not s.private and s.cidr == 10.0.2.0/24",
+      "s.private == null and not s.private",
+  };
+  auto fb = estate();
+  for (const std::string& where : wheres) {
+    CAPTURE(where);
+    auto build = [&](const std::string& w) {
+      Fixture f;
+      auto& m = f.module("aws.net");
+      f.def(m, "world", {{"c", "cidr"}}, "c == 0.0.0.0/0 or c == 10.0.1.0/24");
+      // An inner loop over a kind (findings), and a count and a
+      // comprehension over a kind and over a list (the message).
+      f.rule(m, "inner", {{"v", "vpcs"}, {"s", "subnets", w}}, "s.available_ips > 10", "\"{s.id} in {v.id}\"");
+      f.rule(m, "values", {{"v", "vpcs"}}, "false",
+             fmt::format("\"{{count(s in subnets where {0})}} {{[s.id for s in subnets where {0}]}} "
+                         "{{count(s in v.subnets where {0})}} {{[s.id for s in v.subnets where {0}]}}\"",
+                         w));
+      return compileFixture(f);
+    };
+    auto filtered = build(where), plain = build("true and " + where);
+    REQUIRE(listing(*filtered, "aws.net.inner").find("NextEntityFilter") != std::string::npos);
+    REQUIRE(listing(*filtered, "aws.net.values").find("NextEntityFilter") != std::string::npos);
+    REQUIRE(listing(*filtered, "aws.net.values").find("NextElemFilter") != std::string::npos);
+    REQUIRE(listing(*plain, "aws.net.values").find("Filter") == std::string::npos);
+    for (const char* id : {"aws.net.inner", "aws.net.values"}) {
+      CAPTURE(id);
+      auto a = evaluate(onlyRule(*filtered, id), *fb);
+      auto b = evaluate(onlyRule(*plain, id), *fb);
+      REQUIRE_MESSAGE(a, a.error().message);
+      REQUIRE_MESSAGE(b, b.error().message);
+      CHECK(reportText(*a) == reportText(*b));
+    }
+  }
+  // What the second case gives, spelled out: subnet-2, -6 and -8 have
+  // `private` false; vpc-1 lists subnet-2, vpc-2 subnet-6 and subnet-8.
+  Fixture f;
+  auto& m = f.module("aws.net");
+  f.rule(m, "values", {{"v", "vpcs"}}, "false",
+         "\"{count(s in subnets where not s.private)} {[s.id for s in v.subnets where not s.private]}\"");
+  auto r = evaluate(*compileFixture(f), *fb);
+  REQUIRE(r);
+  REQUIRE(r->findings.size() == 2);
+  CHECK(r->findings[0].message == "3 [subnet-2]");
+  CHECK(r->findings[1].message == "3 [subnet-6, subnet-8]");
+}
+
 TEST_CASE("a conjunct after an unknown test still runs (and may fail); one after a false test never does") {
   // `s.private` is null for subnet-3 and subnet-5, false for subnet-2 and
   // subnet-6. `null and <error>` is the error; `false and <error>` is false.
@@ -250,13 +342,18 @@ TEST_CASE("the step budget runs out at the same element with and without the fil
   auto& m = f.module("aws.net");
   f.rule(m, "filtered", {{"v", "vpcs"}, {"s", "v.subnets", "s.cidr == 10.1.3.0/24"}}, "false");
   f.rule(m, "plain", {{"v", "vpcs"}, {"s", "v.subnets", "true and s.cidr == 10.1.3.0/24"}}, "false");
+  f.rule(m, "kind_filtered", {{"v", "vpcs"}, {"s", "subnets", "s.cidr == 10.1.3.0/24"}}, "false");
+  f.rule(m, "kind_plain", {{"v", "vpcs"}, {"s", "subnets", "true and s.cidr == 10.1.3.0/24"}}, "false");
+  f.rule(m, "count_filtered", {}, "count(s in subnets where not s.private) == 0");
+  f.rule(m, "count_plain", {}, "count(s in subnets where true and not s.private) == 0");
   auto p = compileFixture(f);
-  for (const char* id : {"aws.net.filtered", "aws.net.plain"}) {
+  for (const char* id : {"aws.net.filtered", "aws.net.plain", "aws.net.kind_filtered", "aws.net.kind_plain",
+                         "aws.net.count_filtered", "aws.net.count_plain"}) {
     CAPTURE(id);
     const CompiledPolicy one = onlyRule(*p, id);
     auto full = evaluate(one, *fb);
     REQUIRE(full);
-    CHECK(full->findings.size() == 1);
+    CHECK(full->findings.size() == (std::string(id).find("kind") != std::string::npos ? 2 : 1));
     // Every budget short of the whole evaluation fails; the whole one does not.
     EvalOptions o;
     for (uint64_t budget = 0; budget < full->steps; ++budget) {
