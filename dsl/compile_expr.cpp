@@ -593,7 +593,11 @@ void Compiler::quantifier(const Expr& e) {
   const uint32_t var = slotOf(e.slot);
   em->emit(e.quant == ast::Quant::Any ? Op::False : Op::True);
   const uint32_t head = em->here();
-  const uint32_t exit = em->emitJump(kindTable ? Op::NextEntity : Op::NextElem, it, var);
+  // Optimization: `any` and `none` pass over the elements whose body is
+  // false on its leading tests, as a loop does those its `where` rejects: a
+  // false body changes neither. (`all` stops at the first.)
+  const Expr* filtered = e.quant == ast::Quant::All ? nullptr : e.args[1].get();
+  const uint32_t exit = emitNext(it, kindTable, var, filtered, e.slot);
   expr(*e.args[1]);
   em->position(e.span);
   uint32_t out = 0;

@@ -105,7 +105,7 @@ TEST_CASE("an inner loop's leading tests of its variable's attributes become the
   CHECK(listing(*p, "aws.net.null_and_def").find("LocalEqConstOr") != std::string::npos);
 }
 
-TEST_CASE("loops over kinds, counts and comprehensions get filters too; `not x.a` is a test") {
+TEST_CASE("loops over kinds, counts, comprehensions, any and none get filters too; `not x.a` is a test") {
   Fixture f;
   auto& m = f.module("aws.net");
   f.rule(m, "inner_kind", {{"v", "vpcs"}, {"s", "subnets", "not s.private and s.cidr != null"}}, "false");
@@ -114,21 +114,27 @@ TEST_CASE("loops over kinds, counts and comprehensions get filters too; `not x.a
   f.rule(m, "comprehension", {{"v", "vpcs"}}, "len([s.id for s in v.subnets where not s.private]) == 0");
   f.rule(m, "comprehension_kind", {}, "len([s.id for s in subnets where s.available_ips > 3]) == 0");
   f.rule(m, "unfiltered_count", {}, "count(s in subnets where true and s.private) == 0");
+  f.rule(m, "any", {{"v", "vpcs"}}, "not (any s in v.subnets: s.private and s.available_ips > 3)");
+  f.rule(m, "none", {}, "none s in subnets: not s.private");
+  // `all` stops at its first false body: nothing to pass over.
+  f.rule(m, "all", {{"v", "vpcs"}}, "all s in v.subnets: s.private");
   auto p = compileFixture(f);
-  auto has = [&](const char* id, const std::string& text) {
-    const std::string l = listing(*p, id);
-    const bool found = l.find(text) != std::string::npos;
-    if (!found) MESSAGE(l);
-    return found;
+  auto has = [&](const char* id, const std::string& text) { return listing(*p, id).find(text) != std::string::npos; };
+  // A head the listing must have (shown whole when it does not).
+  auto expectHead = [&](const char* id, const std::string& text) {
+    CHECK_MESSAGE(has(id, text), "no `" << text << "` in\n" << listing(*p, id));
   };
-  CHECK(has("aws.net.inner_kind", "NextEntityFilter $4 $1 [not subnet.private, subnet.cidr != null] -> "));
-  CHECK(has("aws.net.count_kind", "NextEntityFilter $1 $0 [subnet.private] -> "));
-  CHECK(has("aws.net.count_list", "NextElemFilter $4 $1 [subnet.cidr == null] -> "));
-  CHECK(has("aws.net.comprehension", "NextElemFilter $4 $1 [not subnet.private] -> "));
+  expectHead("aws.net.inner_kind", "NextEntityFilter $4 $1 [not subnet.private, subnet.cidr != null] -> ");
+  expectHead("aws.net.count_kind", "NextEntityFilter $1 $0 [subnet.private] -> ");
+  expectHead("aws.net.count_list", "NextElemFilter $4 $1 [subnet.cidr == null] -> ");
+  expectHead("aws.net.comprehension", "NextElemFilter $4 $1 [not subnet.private] -> ");
   // No leading test: the plain loop heads stay.
-  CHECK(has("aws.net.comprehension_kind", "NextEntity     "));
+  expectHead("aws.net.comprehension_kind", "NextEntity     ");
   CHECK_FALSE(has("aws.net.comprehension_kind", "Filter"));
   CHECK_FALSE(has("aws.net.unfiltered_count", "Filter"));
+  expectHead("aws.net.any", "NextElemFilter $4 $1 [subnet.private] -> ");
+  expectHead("aws.net.none", "NextEntityFilter $1 $0 [not subnet.private] -> ");
+  CHECK_FALSE(has("aws.net.all", "Filter"));
 }
 
 TEST_CASE("a filter of one attribute decides IPv4 and null entries of an address column from their eight-byte form") {
@@ -249,7 +255,7 @@ TEST_CASE("a filtered loop reports what the unfiltered loop reports, with the sa
   CHECK(std::string(r->findings[0].bindings[1].value) == "subnet-4");
 }
 
-TEST_CASE("filtered kind loops, counts and comprehensions give what unfiltered ones give, steps included") {
+TEST_CASE("filtered kind loops, counts, comprehensions and any / none give what unfiltered ones give, steps included") {
   const std::vector<std::string> wheres = {
       "s.cidr != null and world(s.cidr)",
       "not s.private",
@@ -272,8 +278,12 @@ TEST_CASE("filtered kind loops, counts and comprehensions give what unfiltered o
       f.rule(m, "inner", {{"v", "vpcs"}, {"s", "subnets", w}}, "s.available_ips > 10", "\"{s.id} in {v.id}\"");
       f.rule(m, "values", {{"v", "vpcs"}}, "false",
              fmt::format("\"{{count(s in subnets where {0})}} {{[s.id for s in subnets where {0}]}} "
-                         "{{count(s in v.subnets where {0})}} {{[s.id for s in v.subnets where {0}]}}\"",
+                         "{{count(s in v.subnets where {0})}} {{[s.id for s in v.subnets where {0}]}} "
+                         "{{any s in subnets: {0}}} {{none s in v.subnets: {0}}} {{any s in v.subnets: {0}}} "
+                         "{{all s in v.subnets: {0}}}\"",
                          w));
+      // `any` with a witness: the binding shows in the finding.
+      f.rule(m, "witness", {{"v", "vpcs"}}, fmt::format("not (any s in v.subnets: {})", w), "\"{v.id}\"");
       return compileFixture(f);
     };
     auto filtered = build(where), plain = build("true and " + where);
@@ -281,7 +291,8 @@ TEST_CASE("filtered kind loops, counts and comprehensions give what unfiltered o
     REQUIRE(listing(*filtered, "aws.net.values").find("NextEntityFilter") != std::string::npos);
     REQUIRE(listing(*filtered, "aws.net.values").find("NextElemFilter") != std::string::npos);
     REQUIRE(listing(*plain, "aws.net.values").find("Filter") == std::string::npos);
-    for (const char* id : {"aws.net.inner", "aws.net.values"}) {
+    REQUIRE(listing(*filtered, "aws.net.witness").find("NextElemFilter") != std::string::npos);
+    for (const char* id : {"aws.net.inner", "aws.net.values", "aws.net.witness"}) {
       CAPTURE(id);
       auto a = evaluate(onlyRule(*filtered, id), *fb);
       auto b = evaluate(onlyRule(*plain, id), *fb);
