@@ -82,7 +82,33 @@ void ElemFilter::prepare() {
   inlineRejected = false;
   inlineSets.clear();
   nullRejected = false;
+  for (int8_t& fate : boolFates) fate = 0;
   if (!oneAttr) return;
+  // A boolean or null value through the tests in order, as rejects() in
+  // vm.cpp runs them: such a value equals a literal only of its own tag (and,
+  // for a boolean, truth).
+  const Value kinds[3] = {Value::boolean(false), Value::boolean(true), Value{}};
+  for (int b = 0; b < 3; ++b) {
+    const Value& v = kinds[b];
+    for (const ElemTest& t : tests) {
+      bool reject = false;
+      switch (t.kind) {
+        case ElemTest::Kind::NotNull: reject = v.tag == Tag::Null; break;
+        case ElemTest::Kind::IsNull: reject = v.tag != Tag::Null; break;
+        case ElemTest::Kind::IsTrue: reject = v.tag == Tag::Bool && !v.x; break;
+        case ElemTest::Kind::IsFalse: reject = v.tag == Tag::Bool && v.x; break;
+        case ElemTest::Kind::EqAny:
+          reject = std::none_of(t.values.begin(), t.values.end(), [&](const Value& k) {
+            return k.tag == v.tag && (v.tag == Tag::Null || (k.x != 0) == (v.x != 0));
+          });
+          break;
+      }
+      if (reject) {
+        boolFates[b] = 1;
+        break;
+      }
+    }
+  }
   // A null value, through the tests in order: `== null` passes, a bare test
   // (or a `not` one) is unknown and goes on, `!= null` and a literal set (no
   // literal is null: that is `== null`) reject it.

@@ -119,6 +119,9 @@ struct ElemFilter {
   // And what becomes of an element whose value of that attribute is null: it
   // is rejected when `nullRejected`, otherwise the `where` runs for it.
   bool nullRejected = false;
+  // And of one whose value is false, true or null, for a Bool column's
+  // entries (0 false, 1 true, 2 unset): 1 rejected, 0 the `where` runs.
+  int8_t boolFates[3] = {0, 0, 0};
   // Fills the fields above from `tests`.
   void prepare();
 };

@@ -157,6 +157,8 @@ public:
   static constexpr uint64_t kAddrSet = 1ull << 63, kAddrWide = 1ull << 62;
   uint64_t addrBits(size_t i) const { return u64_[i]; }
   Tag addrTag() const { return addrTag_; }
+  // A Bool column's raw entry (NextElemFilter): 0 false, 1 true, 2 null.
+  uint8_t boolByte(size_t i) const { return u8_[i]; }
   // The eight-byte form of an IPv4 address or block in an Addr column (the
   // tag aside), or 0 when it is kept whole. Two values of one tag whose forms
   // are not 0 are equal exactly when their forms are.

@@ -45,6 +45,29 @@ inline bool eqFast(const Value& a, const Value& b, bool& result) {
 // true for it. Anything a test cannot decide exactly as the `where`'s own
 // instructions would (not an entity of the kind, an error value, a value
 // `==` does not compare in line) keeps the element.
+// What one test makes of a value of its attribute: the element is rejected,
+// or the `where` must run for it, or the next test decides.
+enum class Outcome : uint8_t { Reject, Keep, Next };
+
+Outcome apply(const ElemTest& t, const Value& v) {
+  switch (t.kind) {
+    case ElemTest::Kind::NotNull: return v.tag == Tag::Null ? Outcome::Reject : Outcome::Next;
+    case ElemTest::Kind::IsNull: return v.tag != Tag::Null ? Outcome::Reject : Outcome::Next;
+    case ElemTest::Kind::IsTrue:
+    case ElemTest::Kind::IsFalse:
+      if (v.tag == Tag::Bool) return !v.x == (t.kind == ElemTest::Kind::IsTrue) ? Outcome::Reject : Outcome::Next;
+      return v.tag == Tag::Null ? Outcome::Next : Outcome::Keep;
+    case ElemTest::Kind::EqAny:
+      for (const Value& k : t.values) {
+        bool r;
+        if (!eqFast(v, k, r)) return Outcome::Keep;
+        if (r) return Outcome::Next;
+      }
+      return Outcome::Reject;
+  }
+  return Outcome::Keep;
+}
+
 bool rejects(const FactBase& fb, const ElemFilter& f, const Value& e) {
   if (e.tag != Tag::Entity) return false;
   uint32_t attr = ~0u;
@@ -58,34 +81,10 @@ bool rejects(const FactBase& fb, const ElemFilter& f, const Value& e) {
       v = fb.get(attrKind(attr), e.entityIndex(), attrId(attr));
       if (v.tag == Tag::Error) return false;
     }
-    switch (t.kind) {
-      case ElemTest::Kind::NotNull:
-        if (v.tag == Tag::Null) return true;
-        break;
-      case ElemTest::Kind::IsNull:
-        if (v.tag != Tag::Null) return true;
-        break;
-      case ElemTest::Kind::IsTrue:
-      case ElemTest::Kind::IsFalse:
-        if (v.tag == Tag::Bool) {
-          if (!v.x == (t.kind == ElemTest::Kind::IsTrue)) return true;
-        } else if (v.tag != Tag::Null) {
-          return false;
-        }
-        break;
-      case ElemTest::Kind::EqAny: {
-        bool any = false;
-        for (const Value& k : t.values) {
-          bool r;
-          if (!eqFast(v, k, r)) return false;
-          if (r) {
-            any = true;
-            break;
-          }
-        }
-        if (!any) return true;
-        break;
-      }
+    switch (apply(t, v)) {
+      case Outcome::Reject: return true;
+      case Outcome::Keep: return false;
+      case Outcome::Next: break;
     }
   }
   return false;
@@ -116,25 +115,42 @@ inline int inlineAddrRejects(const FactColumn& col, KindId kind, const ElemFilte
 }
 
 // What NextElemFilter and NextEntityFilter look up once per loop: the
-// address column of a filter of one attribute, if it is stored as one.
+// column of a filter of one attribute, if it is stored as addresses or as
+// booleans.
 struct FilterScan {
   const ElemFilter& filter;
-  const FactColumn* col = nullptr;
+  const FactColumn* col = nullptr;      // an Addr column
+  const FactColumn* boolCol = nullptr;  // a Bool column
   KindId colKind = 0;
   int nullFate = -1;
+  int8_t boolNullFate = -1;  // an unset Bool entry: -1 when it reads as a default
 
   FilterScan(const FactBase& fb, const ElemFilter& f) : filter(f) {
     if (f.tests.empty()) return;
     const uint32_t attr = f.tests.front().attr;
     colKind = attrKind(attr);
     if (!f.oneAttr) return;
-    col = fb.storedColumn(colKind, attrId(attr));
-    if (col && col->encoding() != FactColumn::Encoding::Addr) col = nullptr;
-    if (col && fb.defaultOf(colKind, attrId(attr)).isNull()) nullFate = f.nullRejected ? 1 : 0;
+    const FactColumn* stored = fb.storedColumn(colKind, attrId(attr));
+    if (!stored) return;
+    if (stored->encoding() == FactColumn::Encoding::Addr) {
+      col = stored;
+      if (fb.defaultOf(colKind, attrId(attr)).isNull()) nullFate = f.nullRejected ? 1 : 0;
+    } else if (stored->encoding() == FactColumn::Encoding::Bool) {
+      // Optimization: `e.allow` or `not e.allow` decided from the entry's
+      // byte (NACL entries: every `any e in entries: e.allow and ...`).
+      boolCol = stored;
+      if (fb.defaultOf(colKind, attrId(attr)).isNull()) boolNullFate = f.boolFates[2];
+    }
   }
   // Whether the `where` must run for e (it may hold), or e is rejected.
-  bool admits(const FactBase& fb, const Value& e) const {
-    const int fate = col ? inlineAddrRejects(*col, colKind, filter, nullFate, e) : -1;
+  [[gnu::always_inline]] bool admits(const FactBase& fb, const Value& e) const {
+    int fate = -1;
+    if (col) {
+      fate = inlineAddrRejects(*col, colKind, filter, nullFate, e);
+    } else if (boolCol && e.tag == Tag::Entity && e.entityKind() == colKind) {
+      const uint8_t byte = e.entityIndex() < boolCol->size() ? boolCol->boolByte(e.entityIndex()) : 2;
+      fate = byte < 2 ? filter.boolFates[byte] : boolNullFate;
+    }
     return fate == 0 || (fate < 0 && !rejects(fb, filter, e));
   }
 };

@@ -37,6 +37,14 @@ inline const Schema& testSchema() {
     auto ref = [](KindId k) { return Type::entity(k).orNull(); };
     attr(vpc, "cidr", Type::of(BaseType::Cidr));
     attr(vpc, "is_default", Type::of(BaseType::Bool));
+    {
+      // A stored boolean with a schema default: unset reads as false.
+      AttrDef a;
+      a.name = "dns_support";
+      a.type = Type::of(BaseType::Bool);
+      a.defaultValue = "true";
+      s.addAttr(vpc, a);
+    }
     attr(vpc, "endpoints", Type::listOf(BaseType::Entity, ep));
     attr(vpc, "subnets", Type::listOf(BaseType::Entity, subnet));
     attr(subnet, "vpc", ref(vpc));

@@ -265,6 +265,8 @@ TEST_CASE("filtered kind loops, counts, comprehensions and any / none give what 
       "s.cidr == ::/0 or s.cidr == 0.0.0.0/0",
       "not s.private and s.cidr == 10.0.2.0/24",
       "s.private == null and not s.private",
+      "s.private == true",
+      "s.private == false or s.private == true",
   };
   auto fb = estate();
   for (const std::string& where : wheres) {
@@ -312,6 +314,29 @@ TEST_CASE("filtered kind loops, counts, comprehensions and any / none give what 
   REQUIRE(r->findings.size() == 2);
   CHECK(r->findings[0].message == "3 [subnet-2]");
   CHECK(r->findings[1].message == "3 [subnet-6, subnet-8]");
+}
+
+TEST_CASE("an unset boolean with a schema default is its default to the filter") {
+  // vpc.dns_support (of the test schema) defaults to true; vpc-1 does not set
+  // it, vpc-2 sets it to false, and vpc-3 is past the end of the column.
+  Facts f;
+  f.setCidr("vpc", "vpc-1", "cidr", "10.0.0.0/16");
+  f.setBool("vpc", "vpc-2", "dns_support", false);
+  f.add("vpc", "vpc-3");
+  auto fb = f.finish();
+  Fixture fx;
+  auto& m = fx.module("aws.net");
+  fx.rule(m, "values", {}, "false",
+          "\"{[v.id for v in vpcs where v.dns_support != null]} {[v.id for v in vpcs where v.dns_support]} "
+          "{[v.id for v in vpcs where not v.dns_support]} {[v.id for v in vpcs where v.dns_support == null]}\"");
+  auto p = compileFixture(fx);
+  const std::string l = listing(*p, "aws.net.values");
+  REQUIRE(l.find("[vpc.dns_support != null]") != std::string::npos);
+  REQUIRE(l.find("[not vpc.dns_support]") != std::string::npos);
+  auto r = evaluate(*p, *fb);
+  REQUIRE(r);
+  REQUIRE(r->findings.size() == 1);
+  CHECK(r->findings[0].message == "[vpc-1, vpc-2, vpc-3] [vpc-1, vpc-3] [vpc-2] []");
 }
 
 TEST_CASE("a conjunct after an unknown test still runs (and may fail); one after a false test never does") {
