@@ -38,7 +38,7 @@ inline const Schema& testSchema() {
     attr(vpc, "cidr", Type::of(BaseType::Cidr));
     attr(vpc, "is_default", Type::of(BaseType::Bool));
     {
-      // A stored boolean with a schema default: unset reads as false.
+      // A stored boolean with a schema default: unset reads as true.
       AttrDef a;
       a.name = "dns_support";
       a.type = Type::of(BaseType::Bool);
