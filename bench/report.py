@@ -101,6 +101,7 @@ def main():
             rs = p["sqlite_query_s"] / e["three_s"]
             w(f"| W3 vs sqlite3 (pre-imported) | {s} | {e['three_s'] * 1e6:.1f} us | queries {p['sqlite_query_s'] * 1e3:.2f} ms "
               f"(import {p['sqlite_import_s'] * 1e3:.0f} ms) | {rs:.1f}x faster | >= 10x | {verdict(rs >= 10)} |")
+        if p:
             rj = p["jq_full_s"] / e["three_s"]
             rje = p["jq_full_s"] / (e["three_s"] + ward[s]["w1"]["load_s"])
             w(f"| W3 vs jq | {s} | {e['three_s'] * 1e6:.1f} us (load + eval {(e['three_s'] + ward[s]['w1']['load_s']) * 1e3:.1f} ms) "
