@@ -552,6 +552,9 @@ bool run(EvalState& st, const Chunk& chunk, Value* frame, Value* base, Value& ou
         // their eight-byte form, the column looked up once per loop.
         const FilterScan scan(fb, chunk.filters[ip[2]]);
         bool found = false;
+        // Optimization: a loop for lists and one for kinds. One loop for both,
+        // taking each element by value, cost the three bench rules over M 10%
+        // more instructions (14.7M -> 16.2M).
         if (op == Op::NextElemFilter) {
           // Nothing below allocates, so the elements stay where they are.
           const Value* elems = iterElements(st, it);
