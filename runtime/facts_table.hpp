@@ -43,6 +43,16 @@ public:
     ++size_;
     return {next, true};
   }
+  // Starts loading the slot where a lookup of `id` begins (see absorb()).
+  void prefetch(StrId id) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hashId(id) & (slots_.size() - 1)]);
+  }
+  // Makes room for n entities in all, sparing the rehashing as they come.
+  void reserve(size_t n) {
+    size_t cap = slots_.empty() ? 64 : slots_.size();
+    while ((n + 1) * 2 > cap) cap *= 2;
+    if (cap > slots_.size()) rehash(cap);
+  }
   void insert(StrId id, EntityIndex index) {
     if ((size_ + 1) * 2 > slots_.size()) grow();
     size_t mask = slots_.size() - 1;
@@ -53,10 +63,11 @@ public:
   }
 
 private:
-  void grow() {
+  void grow() { rehash(slots_.empty() ? 64 : slots_.size() * 2); }
+  void rehash(size_t cap) {
     BigVector<std::pair<uint32_t, uint32_t>> old;
     old.swap(slots_);
-    slots_.assign(old.empty() ? 64 : old.size() * 2, {0, 0});
+    slots_.assign(cap, {0, 0});
     size_ = 0;
     for (const auto& s : old)
       if (s.first != 0) insert(s.first - 1, s.second);
