@@ -53,7 +53,7 @@ def main():
     w("- Estates: `estate-gen --seed 42`; " + ", ".join(
         f"{s} = {ward[s]['bytes'] / 1e6:.2f} MB in {ward[s]['files']} files, {ward[s]['facts']} facts" for s in sizes))
     w("- Timings are medians (ward-bench: `--runs` runs, 4x that for the three-rule and hand-loop runs; peers: 3 runs). "
-      "The ratios to `jq -c empty` (W1) and to the sqlite3 queries (W3) are the medians of three rounds that alternate "
+      "The ratios to `jq -c empty` (W1) and to the sqlite3 queries (W3) are the medians of the rounds (see each row) that alternate "
       "Ward and the peer, so that a busy minute falls on both sides of a ratio; the ratio of the separate medians "
       "is given after it as \"apart\".\n")
 
