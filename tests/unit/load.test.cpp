@@ -4,6 +4,7 @@
 // of every fixture file.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 
 #include <cstdlib>
@@ -11,6 +12,8 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "runtime/load/load.hpp"
 #include "runtime/load/loader.hpp"
@@ -569,11 +572,83 @@ TEST_SUITE("load") {
       if (fast) CHECK(*fast == *slow);
     }
     for (std::string_view s : {"10.0.0.1", "0.0.0.0", "255.255.255.255", "256.0.0.1", "1.2.3", "1.2.3.4.5", "01.2.3.4",
-                               "2001:db8::1", "", "1.2.3.4 "}) {
+                               "2001:db8::1", "", "1.2.3.4 ", "1234.1.1.1", "1.2.3.1234", "1..2.3", "1.2.3.", ".1.2.3",
+                               "00.1.2.3", "1.2.3.00", "1.2.3.0", "249.250.251.252", "199.200.99.9", "1.2.3.4x"}) {
       CAPTURE(s);
       auto fast = load::parseIpFast(s), slow = net::parseIp(s);
       REQUIRE(fast.has_value() == slow.has_value());
       if (fast) CHECK(*fast == *slow);
+    }
+    // Every octet spelling of up to three characters (digits, leading zeros,
+    // values past 255, a stray letter), in each of the four places, and
+    // every prefix spelling up to three characters.
+    std::vector<std::string> octets;
+    const std::string chars = "0123456789a";
+    for (char a : chars) {
+      octets.push_back(std::string(1, a));
+      for (char b : chars) {
+        octets.push_back(std::string{a, b});
+        for (char c : std::string("05689a")) octets.push_back(std::string{a, b, c});
+      }
+    }
+    size_t accepted = 0;
+    for (int place = 0; place < 4; ++place)
+      for (const std::string& o : octets) {
+        std::string parts[4] = {"10", "20", "30", "40"};
+        parts[place] = o;
+        const std::string ip = parts[0] + "." + parts[1] + "." + parts[2] + "." + parts[3];
+        CAPTURE(ip);
+        auto fast = load::parseIpFast(ip), slow = net::parseIp(ip);
+        REQUIRE(fast.has_value() == slow.has_value());
+        if (fast) {
+          CHECK(*fast == *slow);
+          ++accepted;
+        }
+        for (std::string_view prefix : {"/0", "/8", "/32", "/33", "/08", "/"}) {
+          const std::string cidr = ip + std::string(prefix);
+          CAPTURE(cidr);
+          auto fc = load::parseCidrFast(cidr), sc = net::parseCidr(cidr);
+          REQUIRE(fc.has_value() == sc.has_value());
+          if (fc) CHECK(*fc == *sc);
+        }
+      }
+    // The valid ones: 0-255 spelled without a leading zero.
+    auto valid = [](const std::string& o) {
+      return o.find_first_not_of("0123456789") == std::string::npos && std::to_string(std::stoi(o)) == o &&
+             std::stoi(o) <= 255;
+    };
+    CHECK(accepted == 4 * static_cast<size_t>(std::count_if(octets.begin(), octets.end(), valid)));
+    CHECK(accepted > 4 * 150);
+  }
+
+  TEST_CASE("CIDR blocks: canonical ones load as written, others are fixed with a warning") {
+    // IPv4 blocks take a shortcut for the host-bit check; its edges (prefix 0
+    // and 32) against the general one, and IPv6 through the general one.
+    auto groupWith = [](std::string_view cidr) {
+      return fmt::format(R"({{"SecurityGroups": [{{"GroupId": "sg-1", "VpcId": "vpc-1", "IpPermissions": [
+        {{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{{"CidrIp": "{}"}}]}}]}}]}})",
+                         cidr);
+    };
+    struct Case {
+      std::string_view in, stored;
+      bool warns;
+    };
+    for (const Case& c : {Case{"0.0.0.0/0", "0.0.0.0/0", false}, Case{"10.0.0.1/0", "0.0.0.0/0", true},
+                          Case{"10.1.2.3/32", "10.1.2.3/32", false}, Case{"10.1.2.3/31", "10.1.2.2/31", true},
+                          Case{"10.1.2.0/24", "10.1.2.0/24", false}, Case{"10.1.2.128/24", "10.1.2.0/24", true},
+                          Case{"128.0.0.0/1", "128.0.0.0/1", false}, Case{"192.0.0.0/1", "128.0.0.0/1", true}}) {
+      CAPTURE(c.in);
+      auto r = loadFactsFromJson(groupWith(c.in), "sg.json");
+      REQUIRE(r.has_value());
+      const FactBase& fb = **r;
+      const KindId rule = *fb.schema().findKind("sg_rule");
+      REQUIRE(fb.count(rule) == 1);
+      const Value v = fb.get(rule, 0, *fb.schema().kind(rule).find("cidr"));
+      REQUIRE(v.tag == Tag::Cidr);
+      CHECK(net::format(v.asCidr()) == c.stored);
+      bool warned = false;
+      for (const Diagnostic& d : fb.warnings()) warned = warned || d.message.find("host bits set") != std::string::npos;
+      CHECK(warned == c.warns);
     }
   }
 
