@@ -581,10 +581,9 @@ Result<std::shared_ptr<const FactBase>> FactBaseBuilder::finish() {
     Pending& p = *pending_;
     // The id lookups of a large load miss the cache; the ones to come are
     // known, so their slots are on their way a few references ahead.
-    constexpr size_t kAhead = 16;
     for (size_t n = 0; n < p.refs.size(); ++n) {
-      if (n + kAhead < p.refs.size()) {
-        const Pending::Ref& next = p.refs[n + kAhead];
+      if (n + detail::kPrefetchAhead < p.refs.size()) {
+        const Pending::Ref& next = p.refs[n + detail::kPrefetchAhead];
         fb.tables_[targetOf(next.kind, next.attr)]->ids.prefetch(next.target);
       }
       const Pending::Ref& r = p.refs[n];

@@ -46,8 +46,7 @@ void FactBaseBuilder::noteRead(KindId kind, EntityIndex index, AttrId attr) cons
 
 namespace {
 
-// How far ahead absorb() prefetches the hash-table slots it will probe.
-constexpr size_t kAhead = 16;
+using detail::kPrefetchAhead;
 
 // Makes room for `more` elements at the end of v, growing geometrically: a
 // load merges dozens of parts, and an exact reserve() each time would copy
@@ -126,7 +125,7 @@ std::optional<FactBaseBuilder::Absorbed> FactBaseBuilder::absorb(FactBaseBuilder
     for (StrId s = 0; s < nStrings; ++s) {
       // The probes of a large merge miss the cache; the hashes to come are
       // known, so their slots are on their way a few strings ahead.
-      if (s + kAhead < nStrings) ours.strings_.prefetch(hashes[s + kAhead]);
+      if (s + kPrefetchAhead < nStrings) ours.strings_.prefetch(hashes[s + kPrefetchAhead]);
       bool inserted;
       m.strings[s] = ours.strings_.intern(theirs.strings_.get(s), hashes[s], inserted);
       fresh[s] = inserted;
@@ -149,7 +148,7 @@ std::optional<FactBaseBuilder::Absorbed> FactBaseBuilder::absorb(FactBaseBuilder
     for (EntityIndex i = 0; i < t.count; ++i) created += fresh[ids[i]];
     to.ids.reserve(to.count + created);
     for (EntityIndex i = 0; i < t.count; ++i) {
-      if (i + kAhead < t.count) to.ids.prefetch(m.strings[ids[i + kAhead]]);
+      if (i + kPrefetchAhead < t.count) to.ids.prefetch(m.strings[ids[i + kPrefetchAhead]]);
       const StrId id = ids[i];
       if (fresh[id]) {
         // Optimization: an id string new here cannot name an entity here yet.

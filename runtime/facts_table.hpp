@@ -19,6 +19,10 @@ inline uint32_t hashId(uint32_t v) {
   return static_cast<uint32_t>(h >> 32);
 }
 
+// How far ahead a loop whose hash-table probes are known in advance (a merge,
+// the resolution of references) prefetches the slots it will probe.
+inline constexpr size_t kPrefetchAhead = 16;
+
 // Entity index by interned id: open addressing over (StrId + 1, index) pairs,
 // so an entity costs no heap allocation of its own.
 class IdIndex {

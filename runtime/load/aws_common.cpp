@@ -84,10 +84,6 @@ Value Aws::cidrValue(od::value& v) {
   auto c = parseCidrFast(s);
   if (!c)
     j.fail(j.at(v), fmt::format("expected a CIDR block such as \"10.0.0.0/16\" at {}, got \"{}\"", j.pointer(), s));
-  // IPv4, nearly every block of a snapshot: the host bits are the address's
-  // low 32 - prefix bits.
-  if (c->addr.family == 4 && (c->addr.lo & (c->prefix >= 32 ? 0 : 0xffffffffu >> c->prefix)) == 0)
-    return Value::cidr(*c);
   if (!net::isCanonical(*c)) {
     net::Cidr fixed = net::canonical(*c);
     l.warn(j, j.at(v), "non-canonical CIDR",
@@ -111,10 +107,6 @@ int16_t Aws::protocol(od::value& v) {
   std::string_view text;
   if (tok.starts_with('"')) {
     text = j.string(v);
-    // The usual three, before the general parse (which agrees).
-    if (text == "-1") return net::kAllProtocols;
-    if (text == "tcp") return net::kTcp;
-    if (text == "udp") return net::kUdp;
   } else {
     auto r = std::to_chars(digits, digits + sizeof digits, j.integer(v));
     text = std::string_view(digits, static_cast<size_t>(r.ptr - digits));

@@ -258,6 +258,10 @@ std::optional<int16_t> parseProtocol(std::string_view text) {
       {"all", kAllProtocols}, {"-1", kAllProtocols}, {"tcp", kTcp},
       {"udp", kUdp},          {"icmp", kIcmp},       {"icmpv6", kIcmpv6},
   };
+  // The spellings of nearly every AWS rule first, exactly as AWS writes them.
+  if (text == "-1") return kAllProtocols;
+  if (text == "tcp") return kTcp;
+  if (text == "udp") return kUdp;
   for (const Named& n : kNames)
     if (equalsIgnoreCase(text, n.name)) return n.proto;
   auto number = parseDecimal(text, 255);
@@ -333,7 +337,12 @@ std::string format(const Traffic& t) {
 
 // --- algebra -----------------------------------------------------------------
 
-bool isCanonical(const Cidr& c) { return canonical(c) == c; }
+// canonical(c) == c, without building it: no bits set outside the prefix's
+// mask. (A loader calls this for every CIDR block of a snapshot.)
+bool isCanonical(const Cidr& c) {
+  const Mask m = maskFor(c.addr.family, clampedPrefix(c));
+  return (c.addr.hi & ~m.hi) == 0 && (c.addr.lo & ~m.lo) == 0;
+}
 
 Cidr canonical(const Cidr& c) { return Cidr{firstAddress(c), c.prefix}; }
 
