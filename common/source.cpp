@@ -7,7 +7,16 @@
 namespace ward {
 
 SourceFile::SourceFile(std::string name, std::string text)
-    : name_(std::move(name)), text_(std::move(text)) {
+    : name_(std::make_shared<const std::string>(std::move(name))), owned_(std::move(text)), text_(owned_) {
+  indexLines();
+}
+
+SourceFile::SourceFile(std::string name, std::string_view text, Static)
+    : name_(std::make_shared<const std::string>(std::move(name))), text_(text) {
+  indexLines();
+}
+
+void SourceFile::indexLines() {
   // Optimization: memchr finds the newlines many bytes at a time; a byte loop
   // here cost more than a tenth of compiling the standard library.
   const char* begin = text_.data();
@@ -47,6 +56,11 @@ std::string_view SourceFile::lineText(uint32_t line) const {
 
 uint32_t SourceMap::add(std::string name, std::string text) {
   files_.push_back(std::make_unique<SourceFile>(std::move(name), std::move(text)));
+  return static_cast<uint32_t>(files_.size());
+}
+
+uint32_t SourceMap::addStatic(std::string name, std::string_view text) {
+  files_.push_back(std::make_unique<SourceFile>(std::move(name), text, SourceFile::Static{}));
   return static_cast<uint32_t>(files_.size());
 }
 

@@ -33,9 +33,19 @@ struct LineCol {
 class SourceFile {
 public:
   SourceFile(std::string name, std::string text);
+  // Text that outlives the file (the standard library's, built into the
+  // program): viewed, not copied.
+  struct Static {};
+  SourceFile(std::string name, std::string_view text, Static);
+  // text() may view owned_, so a SourceFile stays where it was made.
+  SourceFile(const SourceFile&) = delete;
+  SourceFile& operator=(const SourceFile&) = delete;
 
-  const std::string& name() const { return name_; }
-  const std::string& text() const { return text_; }
+  const std::string& name() const { return *name_; }
+  // The same name, for holders that outlive this SourceFile (a chunk's line
+  // table): shared rather than copied.
+  const std::shared_ptr<const std::string>& sharedName() const { return name_; }
+  std::string_view text() const { return text_; }
   LineCol lineCol(uint32_t offset) const;
   // The same, trying line `hint` (1-based) first and leaving the answer's
   // line there: a caller that asks about nearby offsets, as the compiler
@@ -45,8 +55,11 @@ public:
   std::string_view lineText(uint32_t line) const;
 
 private:
-  std::string name_;
-  std::string text_;
+  void indexLines();
+
+  std::shared_ptr<const std::string> name_;
+  std::string owned_;      // the text, unless it is static
+  std::string_view text_;  // owned_ or the static text
   std::vector<uint32_t> lineStarts_;
 };
 
@@ -54,6 +67,8 @@ private:
 class SourceMap {
 public:
   uint32_t add(std::string name, std::string text);
+  // A file whose text has static storage duration.
+  uint32_t addStatic(std::string name, std::string_view text);
   const SourceFile* get(uint32_t id) const {
     return id == 0 || id > files_.size() ? nullptr : files_[id - 1].get();
   }

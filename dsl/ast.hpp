@@ -67,6 +67,46 @@ enum class NameRef : uint8_t {
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
+// The operands of an expression. Optimization: most nodes have one or two
+// (a member access, a unary or binary operator), so two are held in place
+// and only longer lists (calls, list literals, interpolations) allocate; a
+// std::vector here was a fifth of the allocations of compiling the stdlib.
+class ExprList {
+public:
+  ExprList() = default;
+  ExprList(std::vector<ExprPtr>&& items);  // NOLINT: a vector converts
+  ExprList(ExprList&& other) noexcept;
+  ExprList& operator=(ExprList&& other) noexcept;
+  ExprList(const ExprList&) = delete;
+  ExprList& operator=(const ExprList&) = delete;
+  ~ExprList();
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  ExprPtr& operator[](size_t i) { return data()[i]; }
+  const ExprPtr& operator[](size_t i) const { return data()[i]; }
+  ExprPtr* begin() { return data(); }
+  ExprPtr* end() { return data() + size_; }
+  const ExprPtr* begin() const { return data(); }
+  const ExprPtr* end() const { return data() + size_; }
+  ExprPtr& front() { return data()[0]; }
+  ExprPtr& back() { return data()[size_ - 1]; }
+
+  void reserve(size_t n);
+  void push_back(ExprPtr e);
+
+private:
+  static constexpr uint32_t kInPlace = 2;
+  ExprPtr* data() { return heap_ ? heap_.get() : inPlace_; }
+  const ExprPtr* data() const { return heap_ ? heap_.get() : inPlace_; }
+  void takeFrom(ExprList& other) noexcept;
+
+  ExprPtr inPlace_[kInPlace];
+  std::unique_ptr<ExprPtr[]> heap_;  // when more than kInPlace were asked for
+  uint32_t size_ = 0;
+  uint32_t capacity_ = kInPlace;
+};
+
 struct Expr {
   ExprKind kind = ExprKind::Null;
   Span span;
@@ -83,7 +123,7 @@ struct Expr {
   Quant quant = Quant::All;
   std::string var;  // the bound variable of Quantifier / Count / Comprehension
   Span varSpan;
-  std::vector<ExprPtr> args;
+  ExprList args;
 
   // --- filled in by the checker ---------------------------------------------
   Type type;
@@ -101,6 +141,50 @@ struct Expr {
   static void* operator new(size_t size);
   static void operator delete(void* p, size_t size) noexcept;
 };
+
+// ExprList's members that destroy nodes, now that Expr is complete.
+inline ExprList::~ExprList() = default;
+
+inline void ExprList::takeFrom(ExprList& other) noexcept {
+  if (other.heap_) {
+    heap_ = std::move(other.heap_);
+    capacity_ = other.capacity_;
+  } else {
+    for (uint32_t i = 0; i < other.size_; ++i) inPlace_[i] = std::move(other.inPlace_[i]);
+  }
+  size_ = other.size_;
+  other.size_ = 0;
+  other.capacity_ = kInPlace;
+}
+
+inline ExprList::ExprList(ExprList&& other) noexcept { takeFrom(other); }
+
+inline ExprList& ExprList::operator=(ExprList&& other) noexcept {
+  if (this != &other) {
+    ExprList old(std::move(*this));  // freed when this returns
+    takeFrom(other);
+  }
+  return *this;
+}
+
+inline ExprList::ExprList(std::vector<ExprPtr>&& items) {
+  reserve(items.size());
+  for (ExprPtr& e : items) data()[size_++] = std::move(e);
+}
+
+inline void ExprList::reserve(size_t n) {
+  if (n <= capacity_) return;
+  auto grown = std::make_unique<ExprPtr[]>(n);
+  ExprPtr* from = data();
+  for (uint32_t i = 0; i < size_; ++i) grown[i] = std::move(from[i]);
+  heap_ = std::move(grown);
+  capacity_ = static_cast<uint32_t>(n);
+}
+
+inline void ExprList::push_back(ExprPtr e) {
+  if (size_ == capacity_) reserve(size_t{capacity_} * 2);
+  data()[size_++] = std::move(e);
+}
 
 using ward::Level;
 using ward::RuleSeverity;

@@ -42,11 +42,33 @@ Compiler::Compiler(const Program* p, const Schema& s, CodeUnit& u)
 }
 
 uint32_t Compiler::str(std::string_view s) {
-  if (auto it = strIndex_.find(s); it != strIndex_.end()) return it->second;
+  const uint64_t h = std::hash<std::string_view>{}(s);
+  if (strSlots_.empty() || (unit.strings.size() + 1) * 2 > strSlots_.size()) growStrIndex();
+  const size_t mask = strSlots_.size() - 1;
+  size_t i = h & mask;
+  for (; strSlots_[i] != 0; i = (i + 1) & mask) {
+    const uint32_t at = strSlots_[i] - 1;
+    if (strHashes_[at] == h && unit.strings[at] == s) return at;
+  }
   auto index = static_cast<uint32_t>(unit.strings.size());
-  strIndex_.emplace(std::string(s), index);
   unit.strings.emplace_back(s);
+  strHashes_.push_back(h);
+  strSlots_[i] = index + 1;
   return index;
+}
+
+void Compiler::growStrIndex() {
+  size_t size = std::max<size_t>(64, strSlots_.size() * 2);
+  while ((unit.strings.size() + 1) * 2 > size) size *= 2;
+  strSlots_.assign(size, 0);
+  // Strings the unit had before this compiler (or before the last growth).
+  strHashes_.resize(unit.strings.size());
+  for (size_t at = 0; at < unit.strings.size(); ++at) {
+    strHashes_[at] = std::hash<std::string_view>{}(unit.strings[at]);
+    size_t i = strHashes_[at] & (size - 1);
+    while (strSlots_[i] != 0) i = (i + 1) & (size - 1);
+    strSlots_[i] = static_cast<uint32_t>(at + 1);
+  }
 }
 
 uint32_t Compiler::attrName(std::string_view name) {

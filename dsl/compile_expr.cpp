@@ -89,7 +89,7 @@ void Emitter::position(Span span) {
   // the error then points at the call instead.
   if (!file_ && sources_ && span.valid() && (file_ = sources_->get(span.file))) {
     fileId_ = span.file;
-    chunk_.file = file_->name();
+    chunk_.file = file_->sharedName();
   }
   if (!file_ || span.file != fileId_) return;
   LineCol lc = file_->lineCol(span.begin, lineHint_);

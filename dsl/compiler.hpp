@@ -126,13 +126,13 @@ public:
   void fail(Span span, std::string message);
 
 private:
-  // Hashes std::string and std::string_view alike, so a lookup by view
-  // builds no string.
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> strIndex_;
+  // Optimization: the string table's index is open addressing over
+  // positions in unit.strings (a power-of-two table, 0 = empty, else
+  // position + 1), so adding a string copies it once, into the table, and
+  // allocates nothing else.
+  std::vector<uint32_t> strSlots_;
+  std::vector<uint64_t> strHashes_;  // by position in unit.strings
+  void growStrIndex();
   std::vector<LetState> letState_;
 
   void name(const ast::Expr& e);

@@ -149,8 +149,8 @@ inline ExprPtr pop(ParseState& st) {
   return e;
 }
 
-inline std::vector<ExprPtr> popTo(ParseState& st, size_t mark) {
-  std::vector<ExprPtr> out;
+inline ast::ExprList popTo(ParseState& st, size_t mark) {
+  ast::ExprList out;
   out.reserve(st.exprs.size() - mark);
   for (size_t i = mark; i < st.exprs.size(); ++i) out.push_back(std::move(st.exprs[i]));
   st.exprs.resize(mark);
@@ -404,7 +404,7 @@ struct action<g::call_args> {
   template <typename In>
   static void apply(const In&, ParseState& st) {
     Frame f = popFrame(st);
-    std::vector<ExprPtr> args = popTo(st, f.mark);
+    ast::ExprList args = popTo(st, f.mark);
     ExprPtr callee = pop(st);
     auto e = node(ExprKind::Call, st.span(callee->span.begin, st.tokenEnd));
     e->text = std::move(callee->text);

@@ -320,7 +320,7 @@ struct action<g::for_clause> {
   template <typename In>
   static void apply(const In&, ParseState& st) {
     Frame f = popFrame(st);
-    std::vector<ExprPtr> args = popTo(st, f.mark);
+    ast::ExprList args = popTo(st, f.mark);
     ast::ForClause clause;
     clause.var = std::move(f.var);
     clause.varSpan = f.varSpan;

@@ -421,7 +421,40 @@ struct name_or_call : seq<name_ref, skip, opt<call_args>> {};
 struct literal_tok : seq<sor<net_raw, string_raw, true_raw, false_raw, null_raw, traffic_raw<skip>>, skip> {};
 
 struct primary
-  : sor<paren_expr, list_expr, set_expr, quantifier, count_expr, service_lit, literal_tok, name_or_call> {};
+  : sor<paren_expr, list_expr, set_expr, quantifier, count_expr, service_lit, literal_tok, name_or_call> {
+  // Optimization: every operand of every operator is a primary, and most are
+  // names, which the sor reached only after some twenty failed alternatives.
+  // The first byte, and for a word the word itself, tells which alternative
+  // can match; whatever is not plainly one of them takes the sor.
+  template <apply_mode A, rewind_mode M, template <typename...> class Action, template <typename...> class Control,
+            typename ParseInput, typename... States>
+  [[nodiscard]] static bool match(ParseInput& in, States&&... st) {
+    using all = sor<paren_expr, list_expr, set_expr, quantifier, count_expr, service_lit, literal_tok, name_or_call>;
+    if (in.empty()) return false;
+    const char c = in.peek_char();
+    switch (c) {
+      case '(': return Control<paren_expr>::template match<A, M, Action, Control>(in, st...);
+      case '[': return Control<list_expr>::template match<A, M, Action, Control>(in, st...);
+      case '{': return Control<set_expr>::template match<A, M, Action, Control>(in, st...);
+      case '"': return Control<literal_tok>::template match<A, M, Action, Control>(in, st...);
+      default: break;
+    }
+    if (c >= '0' && c <= '9') return Control<literal_tok>::template match<A, M, Action, Control>(in, st...);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') {
+      // Words that start another alternative (or may: an IPv6 address can
+      // start with hex letters) go through the sor; any other word can only
+      // be a name (or fail as one, when it is reserved).
+      static constexpr std::string_view kOwnWords[] = {"all",  "any",  "none", "count", "service", "true",
+                                                       "false", "null", "tcp",  "udp",   "icmp",    "icmpv6"};
+      const size_t n = wordLength(in.current(), in.end());
+      const std::string_view word(in.current(), n);
+      bool plainName = !ipv6_ahead::test(in);
+      for (std::string_view w : kOwnWords) plainName = plainName && w != word;
+      if (plainName) return Control<name_or_call>::template match<A, M, Action, Control>(in, st...);
+    }
+    return all::template match<A, M, Action, Control>(in, st...);
+  }
+};
 
 // Member access `.attr`; any word may follow the dot, keywords included.
 struct dot : seq<one<'.'>, not_at<one<'.'>>, skip> {};

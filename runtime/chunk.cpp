@@ -144,9 +144,9 @@ std::string Chunk::where(uint32_t offset) const {
   // without an entry of their own belong to the expression before them.
   auto it = std::upper_bound(lines.begin(), lines.end(), offset,
                              [](uint32_t off, const LineInfo& l) { return off < l.offset; });
-  if (it == lines.begin() || file.empty()) return {};
+  if (it == lines.begin() || !file || file->empty()) return {};
   --it;
-  return fmt::format("{}:{}:{}", file, it->line, it->col);
+  return fmt::format("{}:{}:{}", *file, it->line, it->col);
 }
 
 namespace {

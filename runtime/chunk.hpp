@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -131,7 +132,9 @@ struct Chunk {
   std::vector<uint32_t> code;
   std::vector<Value> constants;  // never strings: those live in the policy's string table
   std::vector<ElemFilter> filters;  // NextElemFilter's and NextEntityFilter's tests
-  std::string file;              // the source file the lines below refer to
+  // The source file the lines below refer to (shared by the chunks of one
+  // file; null when the chunk records no line).
+  std::shared_ptr<const std::string> file;
   std::vector<LineInfo> lines;   // ascending offsets; one per instruction that can fail
   uint32_t maxStack = 0;         // the deepest the value stack gets
 

@@ -31,8 +31,10 @@ const CompiledRule* CompiledPolicy::findRule(std::string_view id) const {
 
 namespace {
 
-void appendLets(std::string& out, const CodeUnit& unit, const DisasmNames& names) {
+void appendLets(std::string& out, const CodeUnit& unit, const DisasmNames& names,
+                const std::function<bool(uint32_t)>& showLet = {}) {
   for (uint32_t index : unit.letOrder) {
+    if (showLet && !showLet(index)) continue;
     const CompiledLet& l = unit.lets[index];
     out += fmt::format("== let {} (frame {}, stack {}) ==\n", l.name, l.frameSize, l.chunk.maxStack);
     out += disassemble(l.chunk, names);
@@ -76,6 +78,17 @@ std::string disassemble(const CompiledPolicy& policy) {
   std::string out;
   appendLets(out, policy.unit, names);
   for (const CompiledRule& r : policy.rules) appendRule(out, r, names);
+  return out;
+}
+
+std::string disassemble(const CompiledPolicy& policy, const std::function<bool(const CompiledRule&)>& showRule,
+                        const std::function<bool(uint32_t)>& showLet) {
+  std::vector<std::string> lets = policy.unit.letNames();
+  DisasmNames names = policy.unit.names(lets);
+  std::string out;
+  appendLets(out, policy.unit, names, showLet);
+  for (const CompiledRule& r : policy.rules)
+    if (showRule(r)) appendRule(out, r, names);
   return out;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -164,6 +165,10 @@ void forEachChunk(const CompiledPolicy& policy, F&& fn) {
 // Listings of every rule's chunks (and the lets), for `ward disasm` and tests.
 std::string disassemble(const CompiledPolicy& policy);
 std::string disassemble(const CompiledPolicy& policy, const CompiledRule& rule);
+// The lets `showLet` keeps (by index into unit.lets) and the rules `showRule`
+// keeps: one file's part of a larger policy (`ward disasm --stdlib`).
+std::string disassemble(const CompiledPolicy& policy, const std::function<bool(const CompiledRule&)>& showRule,
+                        const std::function<bool(uint32_t)>& showLet);
 std::string disassemble(const CompiledExpr& expr);
 
 }  // namespace ward

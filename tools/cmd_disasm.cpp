@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "dsl/driver.hpp"
+#include "dsl/program.hpp"
 #include "runtime/chunk.hpp"
 #include "tools/cli.hpp"
 
@@ -26,7 +27,19 @@ int runDisasm(const DisasmArgs& args, const Common& common) {
     return kExitError;
   }
   printDiagnostics(*compiled->sources, compiled->warnings, common);
-  std::string listing = disassemble(*compiled->policy);
+  std::string listing;
+  if (!args.withStdlib) {
+    listing = disassemble(*compiled->policy);
+  } else {
+    // Only FILE's part: its rules, and the lets it declares (the last file
+    // added to the compilation is FILE).
+    const uint32_t fileId = static_cast<uint32_t>(compiled->sources->size());
+    const std::string& fileName = compiled->sources->get(fileId)->name();
+    const Program& program = *compiled->program;
+    listing = disassemble(
+        *compiled->policy, [&](const CompiledRule& r) { return r.meta.location.file == fileName; },
+        [&](uint32_t let) { return let < program.lets.size() && program.lets[let]->span.file == fileId; });
+  }
   fwrite(listing.data(), 1, listing.size(), stdout);
   return kExitOk;
 }

@@ -407,7 +407,7 @@ struct Fixture {
   }
   std::string textAt(Span s) const {
     const SourceFile* f = sources.get(s.file);
-    return f ? f->text().substr(s.begin, s.end - s.begin) : std::string("<no span>");
+    return f ? std::string(f->text().substr(s.begin, s.end - s.begin)) : std::string("<no span>");
   }
   ast::Module& module(std::string package = "", std::vector<std::string> imports = {}) {
     auto m = std::make_unique<ast::Module>();

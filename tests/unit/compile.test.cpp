@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "dsl/driver.hpp"
 #include "tests/unit/vm_fixture.hpp"
 
 using namespace ward;
@@ -517,3 +518,43 @@ TEST_CASE("a name the checker left unresolved is a compile error, not a crash") 
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("a module with a standard-library package replaces that module, with a warning") {
+  CompileRequest req;
+  req.withStdlib = true;
+  req.sources.push_back(PolicySource{"mine.ward",
+                                     "package aws.sg\n"
+                                     "rule only_mine {\n"
+                                     "  for g in security_groups\n"
+                                     "  require g.id != \"sg-x\"\n"
+                                     "}\n"});
+  auto r = compilePolicies(req);
+  REQUIRE(r);
+  CHECK(r->policy->findRule("aws.sg.only_mine") != nullptr);
+  // The built-in aws.sg is gone, rules and all; the other modules stay.
+  CHECK(r->policy->findRule("aws.sg.no_unrestricted_ssh") == nullptr);
+  CHECK(r->policy->findRule("aws.endpoints.ecr") != nullptr);
+  REQUIRE(r->warnings.size() == 1);
+  const Diagnostic& w = r->warnings[0];
+  CHECK(w.severity == Severity::Warning);
+  CHECK(w.message == "package 'aws.sg' replaces the standard library's module of that name");
+  const SourceFile* file = r->sources->get(w.span.file);
+  REQUIRE(file != nullptr);
+  CHECK(file->name() == "mine.ward");
+  CHECK(file->text().substr(w.span.begin, w.span.end - w.span.begin) == "aws.sg");
+
+  // Without the standard library there is nothing to replace.
+  req.withStdlib = false;
+  auto alone = compilePolicies(req);
+  REQUIRE(alone);
+  CHECK(alone->warnings.empty());
+  CHECK(alone->policy->rules.size() == 1);
+
+  // A package of its own replaces nothing.
+  req.withStdlib = true;
+  req.sources[0].text = "package team.sg\nrule r {\n  for g in security_groups\n  require g.id != \"sg-x\"\n}\n";
+  auto other = compilePolicies(req);
+  REQUIRE(other);
+  CHECK(other->warnings.empty());
+  CHECK(other->policy->findRule("aws.sg.no_unrestricted_ssh") != nullptr);
+}

@@ -676,3 +676,48 @@ test "empty" {
     CHECK(errors(ok) == "ok");
   }
 }
+
+TEST_CASE("ExprList keeps two operands in place and grows past them") {
+  using ward::ast::Expr;
+  using ward::ast::ExprList;
+  using ward::ast::ExprPtr;
+  auto leaf = [](int64_t v) {
+    auto e = std::make_unique<Expr>();
+    e->intValue = v;
+    return e;
+  };
+  auto values = [](const ExprList& l) {
+    std::vector<int64_t> out;
+    for (const ExprPtr& e : l) out.push_back(e->intValue);
+    return out;
+  };
+  for (int n = 0; n <= 7; ++n) {
+    INFO("n = ", n);
+    ExprList l;
+    std::vector<int64_t> want;
+    for (int i = 0; i < n; ++i) {
+      l.push_back(leaf(i));
+      want.push_back(i);
+    }
+    CHECK(l.size() == static_cast<size_t>(n));
+    CHECK(l.empty() == (n == 0));
+    CHECK(values(l) == want);
+    // Moving leaves the source empty and reusable, whether the items were
+    // in place or on the heap.
+    ExprList moved(std::move(l));
+    CHECK(values(moved) == want);
+    CHECK(l.empty());  // NOLINT(bugprone-use-after-move): specified
+    l.push_back(leaf(99));
+    CHECK(values(l) == std::vector<int64_t>{99});
+    ExprList assigned;
+    assigned.push_back(leaf(-1));
+    assigned = std::move(moved);
+    CHECK(values(assigned) == want);
+    // From a vector, as the parser's frames hand over their items.
+    std::vector<ExprPtr> v;
+    for (int i = 0; i < n; ++i) v.push_back(leaf(10 + i));
+    ExprList fromVector = std::move(v);
+    CHECK(fromVector.size() == static_cast<size_t>(n));
+    if (n > 0) CHECK(fromVector.back()->intValue == 10 + n - 1);
+  }
+}
