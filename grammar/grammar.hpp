@@ -9,6 +9,10 @@
 
 #include <tao/pegtl.hpp>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace ward::grammar {
 
 using namespace tao::pegtl;
@@ -75,11 +79,20 @@ struct guarded : Rule {
   }
 };
 
+// Identifier characters (PEGTL's identifier_other), as a table.
+inline constexpr std::array<bool, 256> kWordChar = [] {
+  std::array<bool, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  t['_'] = true;
+  return t;
+}();
+
 // The length of the run of identifier characters at the start of [p, end).
 inline size_t wordLength(const char* p, const char* end) {
   const char* q = p;
-  while (q != end && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '_'))
-    ++q;
+  while (q != end && kWordChar[static_cast<unsigned char>(*q)]) ++q;
   return static_cast<size_t>(q - p);
 }
 
@@ -291,6 +304,23 @@ struct string_text : plus<not_one<'"', '\\', '{', '}', '\n'>> {
     using stop = byte_set<'"', '\\', '{', '}', '\n'>;
     const char* p = in.current();
     const char* end = in.end();
+#if defined(__SSE2__)
+    // Sixteen bytes at a time: a rationale runs for hundreds of them.
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), open = _mm_set1_epi8('{'),
+                  close = _mm_set1_epi8('}'), newline = _mm_set1_epi8('\n');
+    while (end - p >= 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const __m128i hit = _mm_or_si128(
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                       _mm_or_si128(_mm_cmpeq_epi8(v, open), _mm_cmpeq_epi8(v, close))),
+          _mm_cmpeq_epi8(v, newline));
+      if (const int mask = _mm_movemask_epi8(hit)) {
+        p += __builtin_ctz(static_cast<unsigned>(mask));  // a stop byte: the loop below ends at once
+        break;
+      }
+      p += 16;
+    }
+#endif
     while (p != end && !stop::has(*p)) ++p;
     if (p == in.current()) return false;
     in.bump(static_cast<size_t>(p - in.current()));

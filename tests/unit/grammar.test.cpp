@@ -218,6 +218,26 @@ TEST_SUITE("grammar") {
     CHECK(raising >= 5);  // the table does reach the must<> points
   }
 
+  TEST_CASE("string text stops at the first stop byte wherever it falls") {
+    // string_text scans sixteen bytes at a time where it can: a stop byte at
+    // every position of a block, and text that ends between blocks.
+    for (char stop : {'"', '\\', '{', '}', '\n'}) {
+      for (size_t at = 0; at < 40; ++at) {
+        std::string text(at, 'x');
+        text += stop;
+        text += std::string(20, 'y');
+        INFO("stop byte ", int(stop), " at ", at);
+        CHECK(consumed<g::string_text>(text) == (at == 0 ? -1 : static_cast<long>(at)));
+      }
+    }
+    for (size_t n = 0; n < 40; ++n) {
+      INFO("length ", n);
+      CHECK(consumed<g::string_text>(std::string(n, 'z')) == (n == 0 ? -1 : static_cast<long>(n)));
+    }
+    // Bytes above 0x7f are text (UTF-8), not stops.
+    CHECK(consumed<g::string_text>("caf\xc3\xa9 \xe2\x80\x94 19 bytes!\"") == 19);
+  }
+
   TEST_CASE("describeToken shows what was found and how wide it is") {
     CHECK(g::describeToken("").text == "end of input");
     CHECK(g::describeToken("\nx").text == "end of line");
