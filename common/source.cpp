@@ -19,11 +19,10 @@ SourceFile::SourceFile(std::string name, std::string_view text, Static)
 void SourceFile::indexLines() {
   // Optimization: memchr finds the newlines many bytes at a time; a byte loop
   // here cost more than a tenth of compiling the standard library.
+  // One pass, with room for lines of about 40 bytes reserved first.
   const char* begin = text_.data();
   const char* end = begin + text_.size();
-  size_t lines = 1;
-  for (const char* p = begin; (p = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)))); ++p) ++lines;
-  lineStarts_.reserve(lines);
+  lineStarts_.reserve(text_.size() / 40 + 16);
   lineStarts_.push_back(0);
   for (const char* p = begin; (p = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)))); ++p)
     lineStarts_.push_back(static_cast<uint32_t>(p - begin + 1));

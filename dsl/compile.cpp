@@ -159,7 +159,7 @@ void Compiler::ensureLet(uint32_t index, Span use) {
   inlineDepth = 0;
   CompiledLet& out = unit.lets[index];
   out.name = let.name;
-  out.chunk = chunkFor(*let.value, "let " + let.name);
+  out.chunk = chunkFor(*let.value);
   out.frameSize = lf.size;
   em = outerEm;
   frame = outerFrame;
@@ -290,7 +290,7 @@ void witnessesOf(const Expr& e, std::vector<WitnessVar>& out) {
 
 // `self` is the conjunct being explained: an operand that is the conjunct
 // itself gets no chunk of its own (the VM shows the conjunct's value).
-std::vector<ExplainOperand> compileOperands(Compiler& c, const Expr& e, const Expr* self, const std::string& ruleId) {
+std::vector<ExplainOperand> compileOperands(Compiler& c, const Expr& e, const Expr* self) {
   std::vector<const Expr*> exprs;
   operandsOf(e, exprs);
   if (exprs.empty()) exprs.push_back(&e);
@@ -302,10 +302,7 @@ std::vector<ExplainOperand> compileOperands(Compiler& c, const Expr& e, const Ex
       out.push_back(ExplainOperand{std::move(text), Chunk{}});
       continue;
     }
-    std::string name;
-    name.reserve(text.size() + ruleId.size() + 12);
-    name.append("operand ").append(text).append(" of ").append(ruleId);
-    Chunk chunk = c.chunkFor(*x, std::move(name));
+    Chunk chunk = c.chunkFor(*x);
     out.push_back(ExplainOperand{std::move(text), std::move(chunk)});
   }
   return out;
@@ -342,7 +339,7 @@ CompiledRule compileRule(Compiler& c, const ProgramRule& pr) {
     reach = reach || callsReach(f.collection.get(), c.program) || callsReach(f.where.get(), c.program);
   out.usesReach = reach;
 
-  Emitter body("rule " + pr.id, c.sources);
+  Emitter body(c.sources);
   c.em = &body;
   struct LoopInfo {
     uint32_t head, exit, mark;
@@ -415,7 +412,7 @@ CompiledRule compileRule(Compiler& c, const ProgramRule& pr) {
 
   uint32_t failStack = 0;
   if (r.message) {
-    out.message = c.chunkFor(*r.message, "message of " + pr.id);
+    out.message = c.chunkFor(*r.message);
     failStack = out.message.maxStack;
   }
   if (r.require) {
@@ -424,17 +421,17 @@ CompiledRule compileRule(Compiler& c, const ProgramRule& pr) {
     for (const Expr* part : parts) {
       ExplainCheck check;
       check.text = c.textOf(*part);
-      check.operands = compileOperands(c, *part, part, pr.id);
+      check.operands = compileOperands(c, *part, part);
       witnessesOf(*part, check.witnesses);
       if (part->kind == ExprKind::Quantifier && part->quant != ast::Quant::Any) {
         check.witnessSlot = part->slot;
-        check.witnessOperands = compileOperands(c, *part->args[1], nullptr, pr.id);
+        check.witnessOperands = compileOperands(c, *part->args[1], nullptr);
       }
       // A lone conjunct is known to have failed; its chunk is only needed
       // when an operand shows the conjunct's own value.
       bool self = std::any_of(check.operands.begin(), check.operands.end(),
                               [](const ExplainOperand& op) { return op.chunk.code.empty(); });
-      if (parts.size() > 1 || self) check.chunk = c.chunkFor(*part, "explain " + check.text);
+      if (parts.size() > 1 || self) check.chunk = c.chunkFor(*part);
       failStack = std::max(failStack, check.chunk.maxStack);
       for (const auto* ops : {&check.operands, &check.witnessOperands})
         for (const ExplainOperand& op : *ops) failStack = std::max(failStack, op.chunk.maxStack);
@@ -498,7 +495,7 @@ Result<std::shared_ptr<const CompiledExpr>> compileExpression(const ast::Expr& e
   c.frame = &frame;
   c.slots = &identity;
   out->text = c.textOf(expr);
-  out->chunk = c.chunkFor(expr, "expr");
+  out->chunk = c.chunkFor(expr);
   out->frameSize = frame.size;
   out->maxStack = out->chunk.maxStack + 1;
   if (expr.type.base != BaseType::Unknown && expr.type.base != BaseType::Any && expr.type.base != BaseType::Null)

@@ -18,8 +18,7 @@ using ast::ExprKind;
 
 // --- Emitter ------------------------------------------------------------------------
 
-Emitter::Emitter(std::string name, const SourceMap* sources) : sources_(sources) {
-  chunk_.name = std::move(name);
+Emitter::Emitter(const SourceMap* sources) : sources_(sources) {
   // Optimization: room for a typical chunk up front instead of growing the
   // vectors one doubling at a time.
   chunk_.code.reserve(64);
@@ -245,8 +244,8 @@ uint32_t Compiler::slotOf(uint32_t slot) {
   return static_cast<uint32_t>(slots->table[slot]);
 }
 
-Chunk Compiler::chunkFor(const Expr& e, std::string chunkName) {
-  Emitter local(std::move(chunkName), sources);
+Chunk Compiler::chunkFor(const Expr& e) {
+  Emitter local(sources);
   Emitter* outer = em;
   em = &local;
   expr(e);

@@ -23,7 +23,7 @@ class Emitter {
 public:
   // `sources` (may be null) resolves spans for the line table; the chunk's
   // file is the file of the first position recorded.
-  Emitter(std::string name, const SourceMap* sources);
+  explicit Emitter(const SourceMap* sources);
 
   uint32_t here() const { return static_cast<uint32_t>(chunk_.code.size()); }
   void emit(Op op);
@@ -116,7 +116,7 @@ public:
   // with those tests. Returns the exit jump's operand position.
   uint32_t emitNext(uint32_t it, bool kindTable, uint32_t var, const ast::Expr* where, uint32_t whereVar);
   // Compiles `e` into a chunk of its own that ends with Return.
-  Chunk chunkFor(const ast::Expr& e, std::string name);
+  Chunk chunkFor(const ast::Expr& e);
 
   // --- text ---
   std::string textOf(const ast::Expr& e) const;

@@ -128,7 +128,6 @@ struct ElemFilter {
 };
 
 struct Chunk {
-  std::string name;  // "rule aws.vpc.flow_logs_enabled", "let ml_services", ...
   std::vector<uint32_t> code;
   std::vector<Value> constants;  // never strings: those live in the policy's string table
   std::vector<ElemFilter> filters;  // NextElemFilter's and NextEntityFilter's tests

@@ -17,7 +17,7 @@ namespace {
 // Every chunk must decode into whole instructions, jump only to instruction
 // starts, and end with Return: what the VM takes for granted.
 void verifyChunk(const Chunk& c) {
-  INFO("chunk " << c.name);
+  INFO("chunk:\n" << disassemble(c));
   if (c.code.empty()) return;
   std::set<uint32_t> starts;
   std::vector<uint32_t> targets;
