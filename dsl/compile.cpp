@@ -43,7 +43,9 @@ Compiler::Compiler(const Program* p, const Schema& s, CodeUnit& u)
 
 uint32_t Compiler::str(std::string_view s) {
   const uint64_t h = std::hash<std::string_view>{}(s);
-  if (strSlots_.empty() || (unit.strings.size() + 1) * 2 > strSlots_.size()) growStrIndex();
+  // Reindexed when it fills up, and if anything added to the table behind
+  // this index's back (nothing does today; the index must not go stale).
+  if (strHashes_.size() != unit.strings.size() || (unit.strings.size() + 1) * 2 > strSlots_.size()) growStrIndex();
   const size_t mask = strSlots_.size() - 1;
   size_t i = h & mask;
   for (; strSlots_[i] != 0; i = (i + 1) & mask) {
@@ -58,7 +60,7 @@ uint32_t Compiler::str(std::string_view s) {
 }
 
 void Compiler::growStrIndex() {
-  size_t size = std::max<size_t>(64, strSlots_.size() * 2);
+  size_t size = std::max<size_t>(64, strSlots_.size());
   while ((unit.strings.size() + 1) * 2 > size) size *= 2;
   strSlots_.assign(size, 0);
   // Strings the unit had before this compiler (or before the last growth).

@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "dsl/driver.hpp"
 #include "tests/unit/vm_fixture.hpp"
 
@@ -557,4 +559,30 @@ TEST_CASE("a module with a standard-library package replaces that module, with a
   REQUIRE(other);
   CHECK(other->warnings.empty());
   CHECK(other->policy->findRule("aws.sg.no_unrestricted_ssh") != nullptr);
+}
+
+TEST_CASE("the string table holds each string once, however many uses and growths") {
+  // 300 distinct strings, each used three times: the index grows past its
+  // first size several times and must still find every earlier string.
+  std::string src = "let xs = [";
+  for (int round = 0; round < 3; ++round)
+    for (int i = 0; i < 300; ++i) src += fmt::format("{}\"s{}\"", round == 0 && i == 0 ? "" : ", ", i);
+  src += "]\nrule r {\n  for s in subnets\n  require s.id in xs\n}\n";
+  CompileRequest req;
+  req.withStdlib = false;
+  req.sources.push_back(PolicySource{"t.ward", src});
+  auto r = compilePolicies(req);
+  REQUIRE(r);
+  const std::vector<std::string>& strings = r->policy->unit.strings;
+  std::set<std::string> distinct(strings.begin(), strings.end());
+  CHECK(distinct.size() == strings.size());
+  for (int i = 0; i < 300; ++i) CHECK(distinct.count(fmt::format("s{}", i)) == 1);
+
+  // And so does the standard library's.
+  CompileRequest withStdlib;
+  auto lib = compilePolicies(withStdlib);
+  REQUIRE(lib);
+  const std::vector<std::string>& all = lib->policy->unit.strings;
+  CHECK(all.size() > 100);
+  CHECK(std::set<std::string>(all.begin(), all.end()).size() == all.size());
 }
