@@ -491,7 +491,11 @@ struct dot : seq<one<'.'>, not_at<one<'.'>>, skip> {};
 struct member_name : identifier {};
 struct member_tail : seq<dot, must<member_name>, skip> {};
 struct bad_call : one<'('> {};
-struct postfix_expr : seq<primary, star<member_tail>, opt<at<one<'('>>, raise<bad_call>>> {};
+// Optimization: the tails below are tried after every operand and mostly
+// fail; `first_byte` rules each out on its first byte. (The tail rule sits in
+// a one-element sor, so its own action still runs through Control.)
+struct postfix_expr
+  : seq<primary, star<first_byte<byte_set<'.'>, sor<member_tail>>>, opt<at<one<'('>>, raise<bad_call>>> {};
 
 // Unary minus; '-' never starts '->' (the route arrow of tests).
 struct minus : seq<one<'-'>, not_at<one<'>'>>, skip> {};
@@ -499,14 +503,14 @@ struct plus_op : seq<one<'+'>, skip> {};
 struct neg_expr;
 struct neg_operand;
 struct neg_prefix : seq<minus, must<neg_operand>> {};
-struct neg_expr : sor<neg_prefix, postfix_expr> {};
+struct neg_expr : sor<first_byte<byte_set<'-'>, sor<neg_prefix>>, postfix_expr> {};
 struct neg_operand : neg_expr, nesting {};
 
 template <typename Op>
 struct add_rhs : neg_expr {};
 template <typename Op>
 struct add_tail : seq<Op, must<add_rhs<Op>>> {};
-struct add_expr : seq<neg_expr, star<sor<add_tail<plus_op>, add_tail<minus>>>> {};
+struct add_expr : seq<neg_expr, star<first_byte<byte_set<'+', '-'>, sor<add_tail<plus_op>, add_tail<minus>>>>> {};
 
 // Comparisons do not associate: `a < b < c` is an error, not a surprise.
 struct op_eq : seq<two<'='>, skip> {};
@@ -542,18 +546,18 @@ struct not_head : seq<kw_not, skip> {};
 struct not_expr;
 struct not_operand;
 struct not_prefix : seq<not_head, must<not_operand>> {};
-struct not_expr : sor<not_prefix, cmp_expr> {};
+struct not_expr : sor<first_byte<byte_set<'n'>, sor<not_prefix>>, cmp_expr> {};
 struct not_operand : not_expr, nesting {};
 
 struct and_head : seq<kw_and, skip> {};
 struct and_rhs : not_expr {};
 struct and_tail : seq<and_head, must<and_rhs>> {};
-struct and_expr : seq<not_expr, star<and_tail>> {};
+struct and_expr : seq<not_expr, star<first_byte<byte_set<'a'>, sor<and_tail>>>> {};
 
 struct or_head : seq<kw_or, skip> {};
 struct or_rhs : and_expr {};
 struct or_tail : seq<or_head, must<or_rhs>> {};
-struct or_expr : seq<and_expr, star<or_tail>> {};
+struct or_expr : seq<and_expr, star<first_byte<byte_set<'o'>, sor<or_tail>>>> {};
 
 struct expr : or_expr, nesting {};
 
