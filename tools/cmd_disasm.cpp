@@ -49,7 +49,7 @@ int runDisasm(const DisasmArgs& args, const Common& common) {
 Runner addDisasm(CLI::App& app, Common& common) {
   auto args = std::make_shared<DisasmArgs>();
   app.add_option("file", args->file, "policy file")->required();
-  app.add_flag("--stdlib", args->withStdlib, "compile with the standard library in scope (listing shows only FILE's rules)");
+  app.add_flag("--stdlib", args->withStdlib, "compile with the standard library in scope (listing shows only FILE's lets and rules)");
   return [args, &common] { return runDisasm(*args, common); };
 }
 
