@@ -21,21 +21,18 @@ AttrId attrNamed(KindId kind, std::string_view attr) {
   return *a;
 }
 
-Aws::Aws(Loader& loader, JsonFile& file) : l(loader), j(file), b(loader.b) {
-  const Schema& s = b.schema();
-  tagKind = *s.findKind("tag");
-  tagKey = *s.kind(tagKind).find("key");
-  tagValue = *s.kind(tagKind).find("value");
-  auto attrOr = [&](size_t k, std::string_view name) {
-    auto a = s.kind(static_cast<KindId>(k)).find(name);
-    return a ? *a : kNoAttr;
-  };
-  for (size_t k = 0; k < s.kindCount(); ++k) {
-    accountAttr.push_back(attrOr(k, "account"));
-    regionAttr.push_back(attrOr(k, "region"));
-    tagsAttr.push_back(attrOr(k, "tags"));
-    nameAttr.push_back(attrOr(k, "name"));
-  }
+Aws::Aws(Loader& loader, JsonFile& file)
+    : l(loader),
+      j(file),
+      b(loader.b),
+      attrs(loader.kindAttrs()),
+      tagKind(attrs.tagKind),
+      tagKey(attrs.tagKey),
+      tagValue(attrs.tagValue),
+      accountAttr(attrs.account),
+      regionAttr(attrs.region),
+      tagsAttr(attrs.tags),
+      nameAttr(attrs.name) {
   if (const Source* src = l.source) {
     if (src->account) sourceAccount = b.intern(*src->account);
     if (src->region) sourceRegion = b.intern(*src->region);

@@ -90,10 +90,12 @@ public:
   // Scratch space for synthetic ids.
   std::string idBuf;
   const char* objectAt = nullptr;  // start of the resource being read
-  KindId tagKind;
-  AttrId tagKey, tagValue;
+  // Found once per load (Loader::kindAttrs), not once per file.
+  const KindAttrs& attrs;
+  const KindId tagKind;
+  const AttrId tagKey, tagValue;
   // Per kind: its account, region, tags and name attributes (kNoAttr if none).
-  std::vector<AttrId> accountAttr, regionAttr, tagsAttr, nameAttr;
+  const std::vector<AttrId>&accountAttr, &regionAttr, &tagsAttr, &nameAttr;
 };
 
 inline void Ent::set(AttrId a, Value v) { c_.b.set(kind, index, a, v); }

@@ -33,6 +33,20 @@ bool isBlank(std::string_view s) {
 
 }  // namespace
 
+KindAttrs::KindAttrs(const Schema& s)
+    : tagKind(*s.findKind("tag")), tagKey(*s.kind(tagKind).find("key")), tagValue(*s.kind(tagKind).find("value")) {
+  auto attrOr = [&](size_t k, std::string_view name) {
+    auto a = s.kind(static_cast<KindId>(k)).find(name);
+    return a ? *a : kNoAttr;
+  };
+  for (size_t k = 0; k < s.kindCount(); ++k) {
+    account.push_back(attrOr(k, "account"));
+    region.push_back(attrOr(k, "region"));
+    tags.push_back(attrOr(k, "tags"));
+    name.push_back(attrOr(k, "name"));
+  }
+}
+
 Loader::Loader(FactBaseBuilder& builder, const LoadLimits& lim, ReadScratch* scratch)
     : b(builder),
       limits(lim),

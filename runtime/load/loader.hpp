@@ -31,6 +31,15 @@ struct ReadScratch {
   std::vector<char> buffer;
 };
 
+// The attributes the AWS readers look up for every resource, by kind
+// (kNoAttr where a kind has none), and the tag kind's.
+struct KindAttrs {
+  explicit KindAttrs(const Schema& s);
+  KindId tagKind;
+  AttrId tagKey, tagValue;
+  std::vector<AttrId> account, region, tags, name;
+};
+
 class Loader {
 public:
   // Reads with `scratch` if given (it must outlive the loader and serve one
@@ -51,6 +60,11 @@ public:
   // entities.
   void absorb(Loader& other, const FactBaseBuilder::Absorbed& m);
   void error(Diagnostic d) { errors_.push_back(std::move(d)); }
+  // Made on first use, then shared by every file of the load.
+  const KindAttrs& kindAttrs() {
+    if (!kindAttrs_) kindAttrs_ = std::make_unique<KindAttrs>(b.schema());
+    return *kindAttrs_;
+  }
 
   FactBaseBuilder& b;
   const LoadLimits& limits;
@@ -72,6 +86,7 @@ private:
   void finishFile(JsonFile& j);
   void dispatch(JsonFile& j, simdjson::ondemand::document& doc);
 
+  std::unique_ptr<KindAttrs> kindAttrs_;
   std::unique_ptr<ReadScratch> ownScratch_;
   ReadScratch* scratch_;
   Diagnostics errors_;
