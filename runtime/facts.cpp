@@ -119,8 +119,6 @@ StrId Interner::intern(std::string_view s, uint32_t h, bool& inserted) {
   return id;
 }
 
-void Interner::prefetch(std::string_view s) const { prefetch(static_cast<uint32_t>(hashBytes(s))); }
-
 std::optional<StrId> Interner::find(std::string_view s) const {
   if (slots_.empty()) return std::nullopt;
   auto h = static_cast<uint32_t>(hashBytes(s));
@@ -464,11 +462,6 @@ EntityIndex FactBaseBuilder::upsert(KindId kind, StrId id) {
   ++t.count;
   set(kind, index, 0, Value::string(id));
   return index;
-}
-
-void FactBaseBuilder::prefetchNewId(KindId kind, std::string_view id) const {
-  fb_->strings_.prefetch(id);
-  fb_->tables_[kind]->ids.prefetch(static_cast<StrId>(fb_->strings_.size()));
 }
 
 bool FactBaseBuilder::upsertNew(KindId kind, std::string_view id, EntityIndex& index) {

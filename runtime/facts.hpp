@@ -41,7 +41,6 @@ public:
   void prefetch(uint32_t hash) const {
     if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
   }
-  void prefetch(std::string_view s) const;
   // Makes room for about n strings, sparing the rehashing as they come.
   void reserve(size_t n);
   std::string_view get(StrId id) const { return strings_[id]; }
@@ -306,11 +305,6 @@ public:
   // two inputs describing one resource merge into one entity).
   EntityIndex upsert(KindId kind, std::string_view id);
   EntityIndex upsert(KindId kind, StrId id);
-  // Starts loading what an upsert() of an id not seen before will touch (its
-  // interner slot, and its id-index slot if no other string is interned
-  // first): a reader that knows an id ahead of its upsert() hides the cache
-  // misses behind the parsing in between. Only a hint.
-  void prefetchNewId(KindId kind, std::string_view id) const;
   // upsert(), saying whether the entity is new.
   bool upsertNew(KindId kind, std::string_view id, EntityIndex& index);
   // Makes room for about n distinct strings (a loader's estimate).

@@ -386,15 +386,6 @@ void readPermission(Aws& c, od::value& v, const Ent& group, std::string_view gro
   // Reused across permissions: a large snapshot has hundreds of thousands.
   thread_local std::vector<Peer> peers;
   peers.clear();
-  // The first rule's id is a new string as a rule: its interner and id-index
-  // slots (cache misses on a large snapshot) load while the permission is read.
-  auto ruleId = [&](int n) -> const std::string& {
-    c.idBuf.assign(groupId);
-    c.idBuf += egress ? ":out:" : ":in:";
-    Aws::appendNumber(c.idBuf, n);
-    return c.idBuf;
-  };
-  c.b.prefetchNewId(A.k, ruleId(counter));
   int16_t proto = net::kAllProtocols;
   std::optional<int64_t> from, to;
   // Reads [{idKey: ..., "Description": ...}] into peers.
@@ -439,10 +430,11 @@ void readPermission(Aws& c, od::value& v, const Ent& group, std::string_view gro
     if (from && *from >= 0) icmpType = from;
     if (to && *to >= 0) icmpCode = to;
   }
-  for (size_t i = 0; i < peers.size(); ++i) {
-    const Peer& p = peers[i];
-    if (i + 1 < peers.size()) c.b.prefetchNewId(A.k, ruleId(counter + 1));
-    Ent r = c.makePart(A.k, ruleId(counter++));
+  for (const Peer& p : peers) {
+    c.idBuf.assign(groupId);
+    c.idBuf += egress ? ":out:" : ":in:";
+    Aws::appendNumber(c.idBuf, counter++);
+    Ent r = c.makePart(A.k, c.idBuf);
     r.set(A.group, group.entity());
     r.set(A.egress, Value::boolean(egress));
     r.set(A.traffic, Value::traffic(traffic));

@@ -13,6 +13,8 @@
 #include <regex>
 #include <sstream>
 
+#include <sys/stat.h>
+
 #include <fmt/format.h>
 
 #include "runtime/load/load.hpp"
@@ -560,6 +562,21 @@ TEST_SUITE("load") {
     r = loadFacts({dataPath("no/such/folder")});
     REQUIRE_FALSE(r.has_value());
     CHECK(renderAll(r.error()).find("no such file or folder") != std::string::npos);
+  }
+
+  TEST_CASE("load: a named input that is not a regular file is an error, and a FIFO does not block") {
+    TempDir tmp;
+    std::string fifo = (tmp.path / "pipe.json").string();
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    auto r = loadFacts({fifo});
+    REQUIRE_FALSE(r.has_value());
+    CHECK(renderAll(r.error()).find("pipe.json: error: cannot read the file: it is not a regular file") !=
+          std::string::npos);
+    // Files still load next to it, and the error names only the FIFO.
+    std::string ok = tmp.write("vpcs.json", R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]})");
+    r = loadFacts({ok, fifo});
+    REQUIRE_FALSE(r.has_value());
+    CHECK(renderAll(r.error()).find("vpcs.json") == std::string::npos);
   }
 
   TEST_CASE("the fast address parsers agree with net::") {
