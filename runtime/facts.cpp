@@ -37,10 +37,8 @@ uint64_t hashBytes(std::string_view s) {
   return h ^ (h >> 32);
 }
 
-// Lists in the fact base name their arena segment in the top bits of the
-// offset: 0 is the builder's arena, n > 0 the arena of derived column n - 1.
-constexpr unsigned kSegmentShift = 40;
-constexpr uint64_t kOffsetMask = (uint64_t{1} << kSegmentShift) - 1;
+// See FactBase::list().
+constexpr unsigned kSegmentShift = FactBase::kListSegmentShift;
 
 // The list a derivation on this thread stores into (see FactBase::derivedList).
 thread_local DerivedColumn* tCurrentColumn = nullptr;
@@ -256,20 +254,6 @@ std::optional<EntityIndex> FactBase::find(KindId kind, std::string_view id) cons
   auto s = strings_.find(id);
   if (!s) return std::nullopt;
   return tables_[kind]->ids.find(*s);
-}
-
-std::span<const Value> FactBase::list(const Value& v) const {
-  if (v.tag != Tag::List || v.listArena() != Arena::Facts) return {};
-  uint64_t segment = v.listOffset() >> kSegmentShift;
-  uint64_t offset = v.listOffset() & kOffsetMask;
-  const std::vector<Value>* arena = &arena_;
-  if (segment != 0) {
-    const DerivedColumn* dc = segment - 1 < derived_.size() ? derived_[segment - 1].get() : nullptr;
-    if (!dc) return {};
-    arena = &dc->arena_;
-  }
-  if (offset + v.listLength() > arena->size()) return {};
-  return std::span<const Value>(arena->data() + offset, v.listLength());
 }
 
 // Optimization: made on first use, like a derived column. Rules iterate a

@@ -250,7 +250,23 @@ public:
   std::optional<EntityIndex> find(KindId kind, std::string_view id) const;
   // Elements of a list value that lives in this fact base (Arena::Facts). The
   // offset of such a list is opaque: it also names the arena segment it is in.
-  std::span<const Value> list(const Value& v) const;
+  // Inline: the VM asks for it at every loop over a list attribute.
+  std::span<const Value> list(const Value& v) const {
+    if (v.tag != Tag::List || v.listArena() != Arena::Facts) return {};
+    const uint64_t segment = v.listOffset() >> kListSegmentShift;
+    const uint64_t offset = v.listOffset() & ((uint64_t{1} << kListSegmentShift) - 1);
+    const std::vector<Value>* arena = &arena_;
+    if (segment != 0) {
+      const DerivedColumn* dc = segment - 1 < derived_.size() ? derived_[segment - 1].get() : nullptr;
+      if (!dc) return {};
+      arena = &dc->arena_;
+    }
+    if (offset + v.listLength() > arena->size()) return {};
+    return std::span<const Value>(arena->data() + offset, v.listLength());
+  }
+  // Lists in the fact base name their arena segment in the top bits of the
+  // offset: 0 is the builder's arena, n > 0 the arena of derived column n - 1.
+  static constexpr unsigned kListSegmentShift = 40;
   // The list of every entity of a kind (a collection used as a value:
   // `count(subnets)`), made on first use. Thread-safe.
   Value all(KindId kind) const;

@@ -4,6 +4,8 @@
 #include "runtime/rule_eval.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -47,6 +49,10 @@ struct PreparedRule {
   uint32_t entry = 0;  // where a check starts in `body`: its first instance
   uint32_t applied = 0;
   uint32_t rejected = 0;
+  // What a check's frame starts as: every slot unbound, `applied` and
+  // `rejected` false. Copied in one go (a W4 check is a few hundred
+  // instructions, and filling slot by slot was a tenth of them).
+  std::vector<Value> frameInit;
   // The first loop walks a kind table, or a list: the list's value, computed
   // once, and where each entity in it sits, sorted by entityKey.
   // Only reach hooks (and perhaps host functions) read strings through the
@@ -86,9 +92,8 @@ struct RuleEvaluator::Impl {
     if (options.limits.deadline.count() > 0) st.deadline = std::chrono::steady_clock::now() + options.limits.deadline;
     st.rule = p.rule;
     st.ruleFrame = st.frame.data();
-    std::fill(st.frame.begin(), st.frame.begin() + p.rule->frameSize, unboundValue());
-    st.frame[p.applied] = Value::boolean(false);
-    st.frame[p.rejected] = Value::boolean(false);
+    static_assert(std::is_trivially_copyable_v<Value>);
+    std::memcpy(st.frame.data(), p.frameInit.data(), p.frameInit.size() * sizeof(Value));
   }
 
   Verdict notApplicable() {
@@ -195,6 +200,9 @@ tl::expected<std::unique_ptr<PreparedRule>, EvalError> RuleEvaluator::Impl::prep
   p->rule = &rule;
   p->applied = rule.frameSize;
   p->rejected = rule.frameSize + 1;
+  p->frameInit.assign(rule.frameSize + 2u, unboundValue());
+  p->frameInit[p->applied] = Value::boolean(false);
+  p->frameInit[p->rejected] = Value::boolean(false);
   p->body = rule.body;
   p->entry = rule.candidateEntry + 2 + 4;
   if (!patchBody(rule, *p, p->body))
