@@ -55,6 +55,7 @@ void Interner::reserve(size_t n) {
   while (cap < n * 2) cap *= 2;
   if (cap > slots_.size()) rehash(cap);
   strings_.reserve(n);
+  hashes_.reserve(n);
 }
 
 void Interner::rehash(size_t cap) {
@@ -78,11 +79,10 @@ StrId Interner::intern(std::string_view s, bool& inserted) {
   return intern(s, static_cast<uint32_t>(hashBytes(s)), inserted);
 }
 
-std::vector<uint32_t> Interner::hashes() const {
-  std::vector<uint32_t> out(strings_.size());
-  for (uint64_t slot : slots_)
-    if (slot != 0) out[static_cast<uint32_t>(slot) - 1] = static_cast<uint32_t>(slot >> 32);
-  return out;
+void Interner::freeze() {
+  frozen_ = true;
+  // Only merges read them, and a frozen interner is merged into nothing.
+  std::vector<uint32_t>().swap(hashes_);
 }
 
 StrId Interner::intern(std::string_view s, uint32_t h, bool& inserted) {
@@ -112,6 +112,7 @@ StrId Interner::intern(std::string_view s, uint32_t h, bool& inserted) {
   blockUsed_ += s.size();
   auto id = static_cast<StrId>(strings_.size());
   strings_.emplace_back(dst ? dst : "", s.size());
+  hashes_.push_back(h);
   slots_[i] = (uint64_t{h} << 32) | (uint64_t{id} + 1);
   inserted = true;
   return id;

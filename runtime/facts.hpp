@@ -34,7 +34,9 @@ public:
   std::optional<StrId> find(std::string_view s) const;
   // For merging interners: every string's hash, by id, and interning with a
   // hash from there (it is the same function).
-  std::vector<uint32_t> hashes() const;
+  // Kept as strings are interned (a sequential write), so that a merge
+  // need not recover them from the slots; released by freeze().
+  const std::vector<uint32_t>& hashes() const { return hashes_; }
   StrId intern(std::string_view s, uint32_t hash, bool& inserted);
   // Starts loading the slot where interning a string of this hash begins:
   // a caller that knows the hashes to come (a merge) hides the cache misses.
@@ -46,7 +48,7 @@ public:
   std::string_view get(StrId id) const { return strings_[id]; }
   size_t size() const { return strings_.size(); }
   // After this, intern() of a new string is a programming error (asserted).
-  void freeze() { frozen_ = true; }
+  void freeze();
 
 private:
   void rehash(size_t slots);
@@ -57,6 +59,7 @@ private:
   size_t blockUsed_ = 0;
   size_t blockSize_ = 0;
   std::vector<std::string_view> strings_;
+  std::vector<uint32_t> hashes_;  // by StrId
   // Open addressing: (hash << 32) | (StrId + 1), 0 = empty. Keeping the hash
   // in the slot skips most string compares without another memory access.
   BigVector<uint64_t> slots_;

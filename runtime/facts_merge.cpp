@@ -121,7 +121,7 @@ std::optional<FactBaseBuilder::Absorbed> FactBaseBuilder::absorb(FactBaseBuilder
   m.strings.resize(nStrings);
   std::vector<bool> fresh(nStrings);
   {
-    const std::vector<uint32_t> hashes = theirs.strings_.hashes();
+    const std::vector<uint32_t>& hashes = theirs.strings_.hashes();
     for (StrId s = 0; s < nStrings; ++s) {
       // The probes of a large merge miss the cache; the hashes to come are
       // known, so their slots are on their way a few strings ahead.
