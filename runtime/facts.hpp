@@ -33,9 +33,9 @@ public:
   StrId intern(std::string_view s, bool& inserted);
   std::optional<StrId> find(std::string_view s) const;
   // For merging interners: every string's hash, by id, and interning with a
-  // hash from there (it is the same function).
-  // Kept as strings are interned (a sequential write), so that a merge
-  // need not recover them from the slots; released by freeze().
+  // hash from there (it is the same function). The hashes are kept as strings
+  // are interned (a sequential write), so that a merge need not recover them
+  // from the slots; freeze() releases them.
   const std::vector<uint32_t>& hashes() const { return hashes_; }
   StrId intern(std::string_view s, uint32_t hash, bool& inserted);
   // Starts loading the slot where interning a string of this hash begins:

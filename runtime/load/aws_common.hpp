@@ -95,7 +95,10 @@ public:
   const KindId tagKind;
   const AttrId tagKey, tagValue;
   // Per kind: its account, region, tags and name attributes (kNoAttr if none).
-  const std::vector<AttrId>&accountAttr, &regionAttr, &tagsAttr, &nameAttr;
+  const std::vector<AttrId>& accountAttr;
+  const std::vector<AttrId>& regionAttr;
+  const std::vector<AttrId>& tagsAttr;
+  const std::vector<AttrId>& nameAttr;
 };
 
 inline void Ent::set(AttrId a, Value v) { c_.b.set(kind, index, a, v); }
