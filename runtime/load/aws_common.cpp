@@ -21,11 +21,12 @@ AttrId attrNamed(KindId kind, std::string_view attr) {
   return *a;
 }
 
-Aws::Aws(Loader& loader, JsonFile& file)
+Aws::Aws(Loader& loader, JsonFile& file) : Aws(loader, file, loader.kindAttrs()) {}
+
+Aws::Aws(Loader& loader, JsonFile& file, const KindAttrs& attrs)
     : l(loader),
       j(file),
       b(loader.b),
-      attrs(loader.kindAttrs()),
       tagKind(attrs.tagKind),
       tagKey(attrs.tagKey),
       tagValue(attrs.tagValue),

@@ -91,7 +91,6 @@ public:
   std::string idBuf;
   const char* objectAt = nullptr;  // start of the resource being read
   // Found once per load (Loader::kindAttrs), not once per file.
-  const KindAttrs& attrs;
   const KindId tagKind;
   const AttrId tagKey, tagValue;
   // Per kind: its account, region, tags and name attributes (kNoAttr if none).
@@ -99,6 +98,9 @@ public:
   const std::vector<AttrId>& regionAttr;
   const std::vector<AttrId>& tagsAttr;
   const std::vector<AttrId>& nameAttr;
+
+private:
+  Aws(Loader& l, JsonFile& j, const KindAttrs& attrs);
 };
 
 inline void Ent::set(AttrId a, Value v) { c_.b.set(kind, index, a, v); }
