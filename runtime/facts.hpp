@@ -300,8 +300,9 @@ private:
     mutable std::atomic<const DerivedColumn*> derived{nullptr};
   };
   std::unique_ptr<AttrSlot[]> attrSlots_;
-  // Per slot, and then per kind for its `all` list (from allSlot_).
-  mutable std::vector<std::unique_ptr<std::once_flag>> derivedOnce_;
+  // Per slot (used by the derived ones), and then per kind for its `all`
+  // list (from allSlot_).
+  mutable std::unique_ptr<std::once_flag[]> derivedOnce_;
   uint32_t allSlot_ = 0;
   mutable std::vector<std::unique_ptr<DerivedColumn>> derived_;
   void computeDerived(KindId kind, AttrId attr) const;

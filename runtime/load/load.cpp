@@ -20,6 +20,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/load/files.hpp"
 #include "runtime/load/loader.hpp"
 
 namespace ward {
@@ -363,36 +364,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// accounts/<id>/<region>/ anywhere in the path sets account and region; a
-// bare region-named folder sets the region.
-load::Source sourceFor(const fs::path& file, const fs::path& root) {
-  load::Source src;
-  src.name = file.generic_string();
-  src.folder = file.parent_path().lexically_normal().generic_string();
-  std::vector<std::string> parts;
-  fs::path rel = root.empty() ? file.parent_path() : file.parent_path().lexically_relative(root);
-  if (rel.empty() || rel.native().rfind("..", 0) == 0) rel = file.parent_path();
-  for (const fs::path& p : rel) parts.push_back(p.generic_string());
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (parts[i] == "accounts" && i + 1 < parts.size()) src.account = parts[i + 1];
-    if (load::looksLikeRegion(parts[i])) src.region = parts[i];
-  }
-  return src;
-}
-
-bool hasJsonExtension(const fs::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".json";
-}
-
-bool isHidden(const fs::path& p) {
-  std::string name = p.filename().string();
-  return !name.empty() && name[0] == '.';
-}
-
-void loadFile(load::Loader& loader, const fs::path& file, const fs::path& root) {
-  load::Source src = sourceFor(file, root);
+void loadFile(load::Loader& loader, const std::string& file, const load::Source& src) {
   auto cannotRead = [&](int err) {
     loader.error(inputError(src.name, "cannot read the file: " + std::generic_category().message(err)));
   };
@@ -443,21 +415,6 @@ void loadFile(load::Loader& loader, const fs::path& file, const fs::path& root) 
 
 namespace {
 
-// The .json files of a folder in load order (sorted, hidden ones left out).
-std::vector<fs::path> jsonFilesOf(const std::string& folder, std::error_code& ec) {
-  std::vector<fs::path> files;
-  fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec), end;
-  for (; !ec && it != end; it.increment(ec)) {
-    if (isHidden(it->path())) {
-      if (it->is_directory()) it.disable_recursion_pending();
-      continue;
-    }
-    if (it->is_regular_file() && hasJsonExtension(it->path())) files.push_back(it->path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 uint64_t sizeOf(const fs::path& file) {
   std::error_code ec;
   uintmax_t n = fs::file_size(file, ec);
@@ -472,7 +429,7 @@ namespace {
 // the paths it was given.
 struct Step {
   enum class What : uint8_t { File, Error, Warning } what = What::File;
-  fs::path file, root;
+  std::string file, root;
   Diagnostic diag;
   uint64_t bytes = 0;
 };
@@ -491,13 +448,10 @@ std::vector<Step> planLoad(const std::vector<std::string>& paths) {
       continue;
     }
     // Files load in a fixed order, so results and diagnostics are reproducible.
-    std::vector<fs::path> files = jsonFilesOf(path, ec);
+    std::vector<load::InputFile> files = load::jsonFilesOf(path, ec);
     if (ec) steps.push_back({Step::What::Error, {}, {}, inputError(path, "cannot list the folder: " + ec.message())});
     if (files.empty()) steps.push_back({Step::What::Warning, {}, {}, inputWarning(path, "the folder holds no .json files")});
-    for (fs::path& f : files) {
-      uint64_t bytes = sizeOf(f);
-      steps.push_back({Step::What::File, std::move(f), path, {}, bytes});
-    }
+    for (load::InputFile& f : files) steps.push_back({Step::What::File, std::move(f.path), path, {}, f.bytes});
   }
   return steps;
 }
@@ -611,6 +565,7 @@ Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>
     if (limits.progress) limits.progress(bytesDone.load(std::memory_order_relaxed), bytesTotal);
   };
   auto run = [&](load::Loader& loader, std::pair<size_t, size_t> part, bool onCaller) {
+    load::SourceNamer sourceOf;
     uint64_t bytes = 0;
     for (size_t i = part.first; i < part.second; ++i) bytes += steps[i].bytes;
     if (!onCaller) loader.b.reserveStrings(static_cast<size_t>(bytes / kBytesPerString));
@@ -621,7 +576,7 @@ Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>
         case Step::What::Warning: loader.b.warn(s.diag); break;
         case Step::What::File:
           if (cancelled()) return;
-          loadFile(loader, s.file, s.root);
+          loadFile(loader, s.file, sourceOf(s.file, s.root));
           bytesDone += s.bytes;
           if (onCaller) report();
           break;
