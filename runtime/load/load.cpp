@@ -488,7 +488,12 @@ std::vector<std::pair<size_t, size_t>> cutByBytes(const std::vector<Step>& steps
 }
 
 // Unless told otherwise, a thread per core, at most four, each with at least
-// this many bytes of input: below that, a thread does not pay for itself.
+// this many bytes of input. A second thread pays for itself in time from
+// about 400 KB (two threads against one on the bench's estates, split as
+// loadBounds cuts them: 1.08x the time at 221 KB, 0.79x at 449 KB, 0.72-0.81x
+// at 549 KB), but it brings its own parser, file buffer and builder, about
+// 350 KB more at the peak: at half a megabyte of input that is most of the
+// 2x RSS budget (bench/RESULTS.md), at a megabyte a third of it.
 constexpr uint64_t kParallelBytes = 1u << 20;
 constexpr uint64_t kMaxAutoThreads = 4;
 // The calling thread's first part, and the most input that may wait in
@@ -517,11 +522,21 @@ constexpr uint64_t kMinPendingChunks = 2;
 // chunks of 3 MB; at 250 MB, fifty of 4 MB: a quarter faster than twelve.)
 constexpr uint64_t kChunkBytes = 4u << 20;
 constexpr unsigned kMinChunksPerThread = 6;
+// Below this many bytes a thread, the input is cut into one part per thread
+// instead: a chunk's fixed costs (a builder of its own, its tracking and
+// merge) outweigh the balance that finer chunks buy. (Two threads, one part
+// each against the chunks: 0.79x the time at 1.1 MB, 0.96x at 2.3 MB.)
+constexpr uint64_t kEvenSplitBytes = 2u << 20;
 
 // Where the parts of a load of `bytes` on `threads` threads end, as fractions
 // of its bytes: the calling thread's own first part, then the chunks.
 std::vector<double> loadBounds(unsigned threads, uint64_t bytes) {
   if (threads <= 1) return {1.0};
+  if (bytes < threads * kEvenSplitBytes) {
+    std::vector<double> bounds;
+    for (unsigned t = 1; t <= threads; ++t) bounds.push_back(double(t) / threads);
+    return bounds;
+  }
   const auto rest = static_cast<uint64_t>((1 - kOwnShare) * double(bytes));
   const auto chunks = static_cast<unsigned>(std::max<uint64_t>(rest / kChunkBytes, kMinChunksPerThread * (threads - 1)));
   std::vector<double> bounds{kOwnShare};

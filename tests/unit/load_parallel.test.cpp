@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <iterator>
 #include <filesystem>
@@ -176,11 +177,43 @@ TEST_SUITE("load-parallel") {
                                                            fs::recursive_directory_iterator{}) > 2)
         CHECK(stats.parts >= 2);
     }
-    // The whole test-data folder: split, and merged without reloading.
+    // The whole test-data folder: split, and merged without reloading. (A
+    // small input is cut into one part per thread.)
     LoadStats stats;
-    fingerprint({(root / "tests/data/facts").string()}, 2, &stats);
-    CHECK(stats.parts >= 3);
+    fingerprint({(root / "tests/data/facts").string()}, 3, &stats);
+    CHECK(stats.parts == 3);
     CHECK(stats.reloaded == 0);
+  }
+
+  TEST_CASE("an input of several megabytes loads in chunks, the same as on one thread") {
+    // Over 2 MB a thread, loadFacts cuts the input into more chunks than
+    // threads, which the threads claim and the calling thread merges in order.
+    Scratch s("chunks");
+    size_t bytes = 0;
+    for (int f = 0; f < 56; ++f) {
+      std::string text = "{\"SecurityGroups\": [";
+      for (int g = 0; g < 300; ++g) {
+        const int n = f * 300 + g;
+        if (g > 0) text += ", ";
+        // Each group refers to one in a later file, and the VPCs and tags
+        // repeat across files, so merges resolve references and shared ids.
+        text += R"({"GroupId": "sg-)" + std::to_string(n) + R"(", "GroupName": "group-)" + std::to_string(n) +
+                R"(", "VpcId": "vpc-)" + std::to_string(n % 7) + R"(", "Tags": [{"Key": "team", "Value": "t)" +
+                std::to_string(n % 5) + R"("}], "IpPermissions": [{"IpProtocol": "tcp", "FromPort": )" +
+                std::to_string(n % 1000) + R"(, "ToPort": )" + std::to_string(n % 1000 + 10) +
+                R"(, "IpRanges": [{"CidrIp": "10.)" + std::to_string(n % 250) + R"(.0.0/16"}], "UserIdGroupPairs": [{"GroupId": "sg-)" +
+                std::to_string((n + 900) % 16800) + R"("}]}]})";
+      }
+      text += "]}";
+      bytes += text.size();
+      char name[32];
+      std::snprintf(name, sizeof name, "r%02d/SecurityGroups.json", f);
+      s.write(name, text);
+    }
+    REQUIRE(bytes > 4u << 20);
+    LoadStats two = agrees({s.path()});
+    CHECK(two.parts > 2);
+    CHECK(two.reloaded == 0);
   }
 
   TEST_CASE("a resource, its tags and its references spread over the parts merge into one") {
