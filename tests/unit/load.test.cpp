@@ -26,6 +26,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Limits on file size and nesting depth, the rest as by default.
+LoadLimits limitsOf(uint64_t maxFileBytes, uint32_t maxDepth) {
+  LoadLimits l;
+  l.maxFileBytes = maxFileBytes;
+  l.maxDepth = maxDepth;
+  return l;
+}
+
 // The test data, wherever the tests run from (see source_root.hpp).
 fs::path dataDir() { return ward::testing::sourceRoot() / "tests" / "data" / "facts"; }
 std::string dataPath(std::string_view rel) { return (dataDir() / rel).string(); }
@@ -549,14 +557,14 @@ TEST_SUITE("load") {
 
   TEST_CASE("load limits: nesting depth and file size") {
     std::string deep = "{\"Other\": " + std::string(40, '[') + std::string(40, ']') + "}";
-    std::string e = jsonError(deep, LoadLimits{1ull << 30, 16});
+    std::string e = jsonError(deep, limitsOf(1ull << 30, 16));
     CHECK(e.find("facts.json:1:26: error: malformed JSON: JSON nested deeper than 16 levels") != std::string::npos);
     CHECK(loadFactsFromJson(deep, "facts.json").has_value());
     // Very deep input fails cleanly instead of overflowing the stack.
     std::string abyss = std::string(100000, '[') + std::string(100000, ']');
-    CHECK_FALSE(loadFactsFromJson(abyss, "abyss.json", LoadLimits{1ull << 30, 1u << 30}).has_value());
+    CHECK_FALSE(loadFactsFromJson(abyss, "abyss.json", limitsOf(1ull << 30, 1u << 30)).has_value());
 
-    auto r = loadFacts({dataPath("batfish/test-subnet")}, LoadLimits{100, 256});
+    auto r = loadFacts({dataPath("batfish/test-subnet")}, limitsOf(100, 256));
     REQUIRE_FALSE(r.has_value());
     CHECK(renderAll(r.error()).find("bytes, over the limit of 100 bytes per file") != std::string::npos);
     r = loadFacts({dataPath("no/such/folder")});
