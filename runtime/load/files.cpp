@@ -91,10 +91,10 @@ void walk(DIR* dir, const std::string& folder, std::vector<InputFile>& out, std:
     // A link counts as what it points to (a linked folder is not entered).
     if (!haveStat && ::fstatat(fd, e.name.c_str(), &st, 0) != 0) {
       if (type == DT_LNK) continue;  // dangling
-      out.push_back({joined(folder, e.name), 0});
+      out.push_back({joined(folder, e.name), 0, false});  // its read will say what is wrong
       continue;
     }
-    if (S_ISREG(st.st_mode)) out.push_back({joined(folder, e.name), static_cast<uint64_t>(st.st_size)});
+    if (S_ISREG(st.st_mode)) out.push_back({joined(folder, e.name), static_cast<uint64_t>(st.st_size), true});
   }
   ::closedir(dir);
 }

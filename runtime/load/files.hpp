@@ -13,7 +13,8 @@ namespace ward::load {
 
 struct InputFile {
   std::string path;    // the folder as given, then each name joined with '/'
-  uint64_t bytes = 0;  // its size when listed (0 if it could not be stat'ed)
+  uint64_t bytes = 0;  // its size when listed
+  bool sized = true;   // false: it could not be stat'ed (bytes is 0)
 };
 
 // The .json files under `folder` in load order: each folder's entries sorted

@@ -96,16 +96,16 @@ void Loader::finishFile(JsonFile& j) {
 }
 
 void Loader::finish() {
-  const Schema& s = b.schema();
+  const KindAttrs& attrs = kindAttrs();
   for (auto& [folder, facts] : folders_) {
     std::optional<StrId> region, account;
     if (facts.regions.size() == 1) region = facts.regions.front();
     if (facts.accounts.size() == 1) account = facts.accounts.front();
     for (auto [kind, index] : facts.pending) {
-      auto ra = s.kind(kind).find("region");
-      auto aa = s.kind(kind).find("account");
-      if (region && ra && b.get(kind, index, *ra).isNull()) b.set(kind, index, *ra, Value::string(*region));
-      if (account && aa && b.get(kind, index, *aa).isNull()) b.set(kind, index, *aa, Value::string(*account));
+      const AttrId ra = attrs.region[kind], aa = attrs.account[kind];
+      if (region && ra != kNoAttr && b.get(kind, index, ra).isNull()) b.set(kind, index, ra, Value::string(*region));
+      if (account && aa != kNoAttr && b.get(kind, index, aa).isNull())
+        b.set(kind, index, aa, Value::string(*account));
     }
   }
 }
@@ -364,12 +364,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void loadFile(load::Loader& loader, const std::string& file, const load::Source& src) {
+// Reads `file` and loads it. `listedBytes` is its size when a folder walk
+// listed it as a regular file (saving a stat per file); a file named on its
+// own is checked here.
+void loadFile(load::Loader& loader, const std::string& file, const load::Source& src, const uint64_t* listedBytes) {
   auto cannotRead = [&](int err) {
     loader.error(inputError(src.name, "cannot read the file: " + std::generic_category().message(err)));
   };
-  // open, fstat and read: one stat per file here (std::filesystem and stdio
-  // took two), which shows on snapshots of many small files.
+  // Optimization: open and read, and fstat only for a file named on its own;
+  // stats and stdio's calls showed on snapshots of many small files.
   // Non-blocking: opening a FIFO must not wait for a writer (it is refused below).
   int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return cannotRead(errno);
@@ -377,14 +380,19 @@ void loadFile(load::Loader& loader, const std::string& file, const load::Source&
     int fd;
     ~FdCloser() { ::close(fd); }
   } closer{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return cannotRead(errno);
-  if (!S_ISREG(st.st_mode)) {
-    loader.error(inputError(src.name, S_ISDIR(st.st_mode) ? "cannot read the file: it is a folder"
-                                                          : "cannot read the file: it is not a regular file"));
-    return;
+  uint64_t size = 0;
+  if (listedBytes) {
+    size = *listedBytes;
+  } else {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return cannotRead(errno);
+    if (!S_ISREG(st.st_mode)) {
+      loader.error(inputError(src.name, S_ISDIR(st.st_mode) ? "cannot read the file: it is a folder"
+                                                            : "cannot read the file: it is not a regular file"));
+      return;
+    }
+    size = static_cast<uint64_t>(st.st_size);
   }
-  const auto size = static_cast<uint64_t>(st.st_size);
   if (size > loader.limits.maxFileBytes) {
     loader.error(inputError(src.name, fmt::format("the file is {} bytes, over the limit of {} bytes per file", size,
                                                   loader.limits.maxFileBytes)));
@@ -395,13 +403,18 @@ void loadFile(load::Loader& loader, const std::string& file, const load::Source&
   std::vector<char>& buf = loader.scratch().buffer;
   size_t need = static_cast<size_t>(size) + simdjson::SIMDJSON_PADDING;
   if (buf.size() < need) buf.resize(need);
+  // One byte more than expected is asked for (the padding has room for it):
+  // a read that returns it means the file grew since its size was taken, and
+  // a short read of a regular file is its end, so a file whose size held
+  // takes one read.
   size_t got = 0;
-  while (got < size) {
-    ssize_t n = ::read(fd, buf.data() + got, static_cast<size_t>(size) - got);
+  while (got <= size) {
+    ssize_t n = ::read(fd, buf.data() + got, static_cast<size_t>(size) + 1 - got);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return cannotRead(errno);
     if (n == 0) break;
     got += static_cast<size_t>(n);
+    if (got == size) break;
   }
   if (got != size) {
     loader.error(inputError(src.name, "cannot read the file: it changed while it was read"));
@@ -432,6 +445,7 @@ struct Step {
   std::string file, root;
   Diagnostic diag;
   uint64_t bytes = 0;
+  bool listed = false;  // a folder walk found it a regular file of `bytes` bytes
 };
 
 std::vector<Step> planLoad(const std::vector<std::string>& paths) {
@@ -451,7 +465,7 @@ std::vector<Step> planLoad(const std::vector<std::string>& paths) {
     std::vector<load::InputFile> files = load::jsonFilesOf(path, ec);
     if (ec) steps.push_back({Step::What::Error, {}, {}, inputError(path, "cannot list the folder: " + ec.message())});
     if (files.empty()) steps.push_back({Step::What::Warning, {}, {}, inputWarning(path, "the folder holds no .json files")});
-    for (load::InputFile& f : files) steps.push_back({Step::What::File, std::move(f.path), path, {}, f.bytes});
+    for (load::InputFile& f : files) steps.push_back({Step::What::File, std::move(f.path), path, {}, f.bytes, f.sized});
   }
   return steps;
 }
@@ -591,7 +605,7 @@ Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>
         case Step::What::Warning: loader.b.warn(s.diag); break;
         case Step::What::File:
           if (cancelled()) return;
-          loadFile(loader, s.file, sourceOf(s.file, s.root));
+          loadFile(loader, s.file, sourceOf(s.file, s.root), s.listed ? &s.bytes : nullptr);
           bytesDone += s.bytes;
           if (onCaller) report();
           break;
