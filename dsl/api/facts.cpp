@@ -189,7 +189,10 @@ FactBuilder& FactBuilder::set(std::string_view kind, std::string_view id, std::s
   if (impl_)
     impl_->guard([&] {
       std::string json = "[";
-      for (size_t i = 0; i < list.size(); ++i) json += (i ? "," : "") + jsonString(list[i]);
+      for (size_t i = 0; i < list.size(); ++i) {
+        if (i) json += ',';
+        json += jsonString(list[i]);
+      }
       impl_->facts[std::string(kind)][std::string(id)][std::string(attr)] = json + "]";
     });
   return *this;

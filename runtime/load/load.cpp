@@ -53,11 +53,52 @@ KindAttrs::KindAttrs(const Schema& s)
   }
 }
 
-Loader::Loader(FactBaseBuilder& builder, const LoadLimits& lim, ReadScratch* scratch)
-    : b(builder),
-      limits(lim),
-      ownScratch_(scratch ? nullptr : std::make_unique<ReadScratch>()),
-      scratch_(scratch ? scratch : ownScratch_.get()) {}
+namespace {
+
+// Optimization: each thread keeps the parser and file buffer of its last load
+// for the next, as a host that loads again and again (a REPL, a service, the
+// bench) would keep a simdjson parser. Making them afresh, with the parser's
+// index several times the largest file, and faulting that memory in was 7% of
+// a one-thread load of the bench's S estate (0.55 MB in 34 files). One loader
+// at a time has it (a load started from another's progress callback makes its
+// own), and it is kept only while small, so a thread that once loaded a large
+// file does not hold that much memory for good.
+struct ThreadScratch {
+  ReadScratch scratch;
+  bool lent = false;
+};
+constexpr size_t kKeepScratchBytes = size_t{1} << 20;  // the largest file the kept parser serves
+
+ThreadScratch& threadScratch() {
+  thread_local ThreadScratch t;
+  return t;
+}
+
+}  // namespace
+
+Loader::Loader(FactBaseBuilder& builder, const LoadLimits& lim, ReadScratch* scratch) : b(builder), limits(lim) {
+  if (scratch) {
+    scratch_ = scratch;
+  } else if (ThreadScratch& t = threadScratch(); !t.lent) {
+    t.lent = true;
+    borrowed_ = true;
+    scratch_ = &t.scratch;
+  } else {
+    ownScratch_ = std::make_unique<ReadScratch>();
+    scratch_ = ownScratch_.get();
+  }
+}
+
+Loader::~Loader() {
+  if (!borrowed_) return;
+  ThreadScratch& t = threadScratch();
+  if (t.scratch.parser.capacity() > kKeepScratchBytes || t.scratch.buffer.capacity() > kKeepScratchBytes + 4096) {
+    simdjson::ondemand::parser fresh;
+    t.scratch.parser = std::move(fresh);
+    std::vector<char>().swap(t.scratch.buffer);
+  }
+  t.lent = false;
+}
 
 void Loader::noteRegion(StrId region) {
   if (std::find(folder_->regions.begin(), folder_->regions.end(), region) == folder_->regions.end())
@@ -502,13 +543,12 @@ std::vector<std::pair<size_t, size_t>> cutByBytes(const std::vector<Step>& steps
 }
 
 // Unless told otherwise, a thread per core, at most four, each with at least
-// this many bytes of input. A second thread pays for itself in time from
-// about 400 KB (two threads against one on the bench's estates, split as
-// loadBounds cuts them: 1.08x the time at 221 KB, 0.79x at 449 KB, 0.72-0.81x
-// at 549 KB), but it brings its own parser, file buffer and builder, about
-// 350 KB more at the peak: at half a megabyte of input that is most of the
-// 2x RSS budget (bench/RESULTS.md), at a megabyte a third of it.
-constexpr uint64_t kParallelBytes = 1u << 20;
+// this many bytes of input: a second thread pays for itself from about 400 KB
+// (two threads against one on the bench's estates, split as loadBounds cuts
+// them: 1.08x the time at 221 KB, 0.79x at 449 KB, 0.72-0.85x at 549 KB). It
+// brings its own parser, file buffer and builder, about 350 KB more at the
+// peak (bench/RESULTS.md).
+constexpr uint64_t kParallelBytes = 192u << 10;
 constexpr uint64_t kMaxAutoThreads = 4;
 // The calling thread's first part, and the most input that may wait in
 // loaded chunks for their merge (as fractions of all the input): a chunk's

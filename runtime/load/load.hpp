@@ -36,7 +36,7 @@ struct LoadLimits {
   // Threads that read input files side by side (each a run of the files, in
   // order; the parts are merged so that the fact base, its warnings and any
   // errors are exactly those of one thread reading every file in turn).
-  // 0: one per core, at most four, each with 1 MB of input or more.
+  // 0: one per core, at most four, each with 192 KB of input or more.
   unsigned threads = 0;
   // When set, filled in with how the load was split.
   LoadStats* stats = nullptr;

@@ -43,8 +43,13 @@ struct KindAttrs {
 class Loader {
 public:
   // Reads with `scratch` if given (it must outlive the loader and serve one
-  // loader at a time), else with scratch space of its own.
+  // loader at a time), else with the calling thread's (see threadScratch in
+  // load.cpp), or scratch space of its own while another loader of this
+  // thread has that.
   Loader(FactBaseBuilder& builder, const LoadLimits& limits, ReadScratch* scratch = nullptr);
+  ~Loader();
+  Loader(const Loader&) = delete;
+  Loader& operator=(const Loader&) = delete;
   ReadScratch& scratch() { return *scratch_; }
 
   // Loads one JSON text (with simdjson padding after it). Problems are
@@ -89,6 +94,7 @@ private:
   std::unique_ptr<KindAttrs> kindAttrs_;
   std::unique_ptr<ReadScratch> ownScratch_;
   ReadScratch* scratch_;
+  bool borrowed_ = false;  // scratch_ is the thread's, returned by the destructor
   Diagnostics errors_;
   struct FolderFacts {
     std::vector<StrId> regions;   // distinct; almost always one

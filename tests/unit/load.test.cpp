@@ -705,6 +705,45 @@ TEST_SUITE("load") {
     CHECK(toWardJson(**plain) == toWardJson(**r));
   }
 
+  TEST_CASE("loads on one thread reuse its parser and buffer without carrying anything over") {
+    // The thread keeps its last load's parser and buffer (runtime/load/load.cpp,
+    // threadScratch); a load that follows a larger or smaller one, or starts
+    // from inside another's progress callback, must load as if it were alone.
+    const std::string batfish = (dataDir() / "batfish").string(), sagemaker = (dataDir() / "sagemaker").string();
+    LoadLimits oneThread;
+    oneThread.threads = 1;
+    auto first = loadFacts({batfish}, oneThread);
+    REQUIRE(first);
+    const std::string batfishJson = toWardJson(**first);
+    auto other = loadFacts({sagemaker}, oneThread);
+    REQUIRE(other);
+    const std::string sagemakerJson = toWardJson(**other);
+    // A file of over 1 MB (one the kept parser is given up after) in between.
+    std::string big = "{\"Vpcs\": [";
+    for (int i = 0; big.size() < (3u << 19); ++i)
+      big += (i ? ", " : "") + std::string(R"({"VpcId": "vpc-)") + std::to_string(i) + R"(", "CidrBlock": "10.0.0.0/16"})";
+    big += "]}";
+    auto bigFacts = loadFactsFromJson(big, "big.json");
+    REQUIRE(bigFacts);
+    CHECK((*bigFacts)->count(*(*bigFacts)->schema().findKind("vpc")) > 10000);
+    auto again = loadFacts({batfish}, oneThread);
+    REQUIRE(again);
+    CHECK(toWardJson(**again) == batfishJson);
+
+    // From inside a load's progress callback, another load on the same thread.
+    std::vector<std::string> inner;
+    LoadLimits limits = oneThread;
+    limits.progress = [&](uint64_t, uint64_t) {
+      auto r = loadFacts({sagemaker}, oneThread);
+      inner.push_back(r ? toWardJson(**r) : std::string("failed"));
+    };
+    auto outer = loadFacts({batfish}, limits);
+    REQUIRE(outer);
+    CHECK(toWardJson(**outer) == batfishJson);
+    REQUIRE(inner.size() > 10);
+    for (const std::string& j : inner) CHECK(j == sagemakerJson);
+  }
+
   TEST_CASE("a cancelled load stops before the next file and fails, with no fact base") {
     const fs::path folder = dataDir() / "batfish";
     std::atomic<bool> cancel{false};
