@@ -156,7 +156,7 @@ def main():
     cg = {k: load(results / f"cg-{k}.json") for k in ("load", "eval")}
     if any(cg.values()):
         w("\n## Callgrind, size S (one run of the workload, `--toggle-collect` on the workload's entry point)\n")
-        for k, label in (("load", "W1 loadFacts"), ("eval", "W3 evaluate (whole stdlib)")):
+        for k, label in (("load", "W1 loadFacts (one thread)"), ("eval", "W3 evaluate (whole stdlib)")):
             if cg[k]:
                 w(f"- {label}: {cg[k]['instructions']:,} instructions, {cg[k]['per_fact']:.0f} per fact ({cg[k]['facts']} facts)")
         for k in ("load", "eval"):
