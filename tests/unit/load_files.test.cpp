@@ -145,7 +145,9 @@ TEST_SUITE("load files") {
         {"/abs/accounts/444444444444/ap-south-1/./x.json", "/abs"},
     };
     load::SourceNamer namer;
-    for (const auto& [file, root] : files) {
+    for (const auto& entry : files) {
+      const std::string& file = entry.first;  // (clang 14 captures no structured bindings)
+      const std::string& root = entry.second;
       CAPTURE(file);
       CAPTURE(root);
       const load::Source& got = namer(file, root);
