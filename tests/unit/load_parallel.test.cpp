@@ -211,7 +211,10 @@ TEST_SUITE("load-parallel") {
       s.write(name, text);
     }
     REQUIRE(bytes > 4u << 20);
-    LoadStats two = agrees({s.path()});
+    // One and two threads only: this test also runs under ThreadSanitizer,
+    // where each load of these 4.6 MB takes seconds.
+    LoadStats two;
+    CHECK(fingerprint({s.path()}, 2, &two) == fingerprint({s.path()}, 1));
     CHECK(two.parts > 2);
     CHECK(two.reloaded == 0);
   }
