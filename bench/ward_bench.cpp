@@ -472,7 +472,7 @@ Options parseArgs(int argc, char** argv) {
           "                                                 and a two-thread load vs a one-thread load\n"
           "       --load-threads N                          threads of every load (default 0: the loader's choice)\n"
           "       ward-bench --estate DIR --only load|compile|eval|eval3|evalall  one run of one workload (for callgrind)\n"
-          "       ward-bench --estate DIR --only load|eval3|evalall --runs N  also the median time of N more runs\n"
+          "       ward-bench --estate DIR --only load|compile|eval3|evalall --runs N  also the median time of N more runs\n"
           "       ward-bench --estate DIR --only evalall --rule ID  one rule alone (for callgrind)\n"
           "       ward-bench --estate DIR --only w4         1,000 W4 checks (callgrind: --toggle-collect='*checkW4Thousand*')\n"
           "       ward-bench --estate DIR --only rules      each rule's evaluation time, slowest first\n"
@@ -588,7 +588,13 @@ int run(const Options& o) {
   }
   if (o.only == "compile") {
     compileStdlib();
-    std::printf("rules %zu\n", compileStdlibAgain());
+    const size_t rules = compileStdlibAgain();
+    std::printf("rules %zu\n", rules);
+    // With --runs N > 1, also the median of N more compilations (for A/B
+    // runs of a change to the front end).
+    if (o.runsGiven && o.runs > 1)
+      std::printf("compile median %.1f us/rule\n",
+                  timeMedian(o.runs, [&] { auto c = compileStdlib(); }) * 1e6 / double(rules ? rules : 1));
     return 0;
   }
   if (o.only == "load") {
