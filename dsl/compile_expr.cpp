@@ -412,9 +412,15 @@ void Compiler::inlineDef(const Expr& e) {
     return;
   }
   const ast::Def& def = *program->defs[e.callee];
+  if (defSlots_.size() < program->defs.size()) defSlots_.resize(program->defs.size(), 0);
+  uint32_t& tableSize = defSlots_[e.callee];
+  if (tableSize == 0)
+    tableSize = 1 + static_cast<uint32_t>(std::max<size_t>({def.frameSize, slotsUsed(def.body.get()), def.params.size()}));
+  if (spareTables_.size() <= static_cast<size_t>(inlineDepth)) spareTables_.resize(inlineDepth + 1);
   SlotMap inner;
   inner.identity = false;
-  inner.table.assign(std::max<size_t>({def.frameSize, slotsUsed(def.body.get()), def.params.size()}), -1);
+  inner.table = std::move(spareTables_[inlineDepth]);
+  inner.table.assign(tableSize - 1, -1);
   for (size_t i = 0; i < e.args.size() && i < inner.table.size(); ++i) {
     const Expr& arg = *e.args[i];
     if (arg.kind == ExprKind::Name && arg.ref == ast::NameRef::Local) {
@@ -438,6 +444,7 @@ void Compiler::inlineDef(const Expr& e) {
   expr(*def.body);
   --inlineDepth;
   slots = outer;
+  spareTables_[inlineDepth] = std::move(inner.table);
 }
 
 // For `x == K` (either way round) with x a local and K a literal that

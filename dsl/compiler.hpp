@@ -134,6 +134,12 @@ private:
   std::vector<uint64_t> strHashes_;  // by position in unit.strings
   void growStrIndex();
   std::vector<LetState> letState_;
+  // Optimization: the size of each def's slot table, worked out once per def
+  // instead of at every call it is inlined into (0 = not yet known, else the
+  // size + 1), and the tables themselves, one per inlining depth, kept for
+  // their capacity so that inlining a call allocates nothing.
+  std::vector<uint32_t> defSlots_;
+  std::vector<std::vector<int64_t>> spareTables_;
 
   void name(const ast::Expr& e);
   void member(const ast::Expr& e);
