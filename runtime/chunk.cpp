@@ -65,17 +65,6 @@ unsigned operandWords(OperandKind k) {
   return 0;
 }
 
-int stackEffect(Op op, uint32_t a) {
-  switch (op) {
-#define OP(name, operand, effect) \
-  case Op::name: return (effect);
-#include "runtime/opcodes.def"
-#undef OP
-  }
-  (void)a;
-  return 0;
-}
-
 void ElemFilter::prepare() {
   oneAttr = !tests.empty() &&
             std::all_of(tests.begin(), tests.end(), [&](const ElemTest& t) { return t.attr == tests.front().attr; });

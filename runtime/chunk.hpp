@@ -68,8 +68,17 @@ const char* builtinName(uint16_t id);
 OperandKind operandKind(Op op);
 unsigned operandWords(OperandKind k);
 inline unsigned instructionWords(Op op) { return 1 + operandWords(operandKind(op)); }
-// The net change in stack depth of one instruction, given its first operand word.
-int stackEffect(Op op, uint32_t a);
+// The net change in stack depth of one instruction, given its first operand
+// word. Inline: the compiler asks it for every instruction it emits.
+inline int stackEffect(Op op, [[maybe_unused]] uint32_t a) {
+  switch (op) {
+#define OP(name, operand, effect) \
+  case Op::name: return (effect);
+#include "runtime/opcodes.def"
+#undef OP
+  }
+  return 0;
+}
 
 inline uint32_t packAttr(KindId kind, AttrId attr) { return uint32_t{kind} << 16 | attr; }
 inline KindId attrKind(uint32_t word) { return static_cast<KindId>(word >> 16); }

@@ -50,8 +50,12 @@ std::string JsonFile::pointer() const {
   std::string out;
   for (size_t i = 0; i < pathLength_; ++i) {
     const Segment& s = path_[i];
-    if (s.index >= 0) out += "/" + std::to_string(s.index);
-    else appendSegment(out, s.key);
+    if (s.index >= 0) {
+      out += '/';
+      out += std::to_string(s.index);
+    } else {
+      appendSegment(out, s.key);
+    }
   }
   return out.empty() ? "/" : out;
 }

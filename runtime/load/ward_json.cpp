@@ -40,7 +40,14 @@ struct Staged {
   }
 };
 
-std::string squote(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string squote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '\'';
+  out += s;
+  out += '\'';
+  return out;
+}
 
 // "derived: not public" -> "not public".
 std::string_view derivation(std::string_view how) {

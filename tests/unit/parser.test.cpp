@@ -50,7 +50,10 @@ std::string quoted(const std::string& s) {
 std::string sexpr(const ast::Expr& e) {
   auto args = [&](size_t from) {
     std::string out;
-    for (size_t i = from; i < e.args.size(); ++i) out += " " + (e.args[i] ? sexpr(*e.args[i]) : "_");
+    for (size_t i = from; i < e.args.size(); ++i) {
+      out += ' ';
+      out += e.args[i] ? sexpr(*e.args[i]) : "_";
+    }
     return out;
   };
   switch (e.kind) {

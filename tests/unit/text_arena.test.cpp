@@ -59,8 +59,8 @@ TEST_SUITE("text-arena") {
     TextArena a, b;
     std::vector<std::string_view> fromA, fromB;
     for (int i = 0; i < 5000; ++i) {
-      fromA.push_back(a.copy("a" + std::to_string(i)));
-      fromB.push_back(b.copy("b" + std::to_string(i)));
+      fromA.push_back(a.copy(std::string("a").append(std::to_string(i))));
+      fromB.push_back(b.copy(std::string("b").append(std::to_string(i))));
     }
     const size_t total = a.bytes() + b.bytes();
     a.absorb(std::move(b));
@@ -70,8 +70,8 @@ TEST_SUITE("text-arena") {
     const std::string_view later = a.copy("later");
     b.copy("reused");
     for (int i = 0; i < 5000; ++i) {
-      REQUIRE(fromA[static_cast<size_t>(i)] == "a" + std::to_string(i));
-      REQUIRE(fromB[static_cast<size_t>(i)] == "b" + std::to_string(i));
+      REQUIRE(fromA[static_cast<size_t>(i)] == std::string("a").append(std::to_string(i)));
+      REQUIRE(fromB[static_cast<size_t>(i)] == std::string("b").append(std::to_string(i)));
     }
     CHECK(later == "later");
     TextArena empty;
