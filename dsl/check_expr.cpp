@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "dsl/checker.hpp"
+#include "dsl/small_vec.hpp"
 
 namespace ward::checker {
 
@@ -61,6 +62,8 @@ void Checker::expectBool(Expr& e, std::string_view what) {
 
 uint32_t Checker::declare(const std::string& name, Type type, Span span) {
   uint32_t slot = frame->nextSlot++;
+  // Room for a rule's usual locals at once, not grown one by one.
+  if (frame->locals.capacity() == 0) frame->locals.reserve(8);
   frame->locals.push_back(Local{name, type, slot, span, false, {}});
   return slot;
 }
@@ -504,7 +507,7 @@ Type Checker::comprehension(Expr& e) {
   return Type::listOf(item.base, item.kind);
 }
 
-bool Checker::checkArgs(Expr& e, const std::string& callee, const std::vector<Type>& params) {
+bool Checker::checkArgs(Expr& e, const std::string& callee, std::span<const Type> params) {
   if (e.args.size() != params.size()) {
     report(error(e.span, fmt::format("'{}' takes {}, got {}", callee, plural(params.size(), "argument"), e.args.size())));
     return false;
@@ -529,9 +532,9 @@ Type Checker::call(Expr& e) {
     }
     ast::Def& def = *defs[g->index].def;
     e.callee = static_cast<int32_t>(g->index);
-    std::vector<Type> params;
+    SmallVec<Type, 8> params;
     for (const ast::Param& p : def.params) params.push_back(p.type);
-    checkArgs(e, fn, params);
+    checkArgs(e, fn, params.span());
     return defResult(g->index, e.span);
   }
   if (reported) return Type{};

@@ -5,6 +5,7 @@
 #include <deque>
 #include <optional>
 #include <set>
+#include <span>
 #include <tuple>
 #include <string>
 #include <string_view>
@@ -181,7 +182,7 @@ private:
   Type listLiteral(ast::Expr& e);
   void checkCidrLiteral(ast::Expr& e);
   Type membership(ast::Expr& e, ast::Expr& element, ast::Expr& container, std::string_view op);
-  bool checkArgs(ast::Expr& e, const std::string& callee, const std::vector<Type>& params);
+  bool checkArgs(ast::Expr& e, const std::string& callee, std::span<const Type> params);
   std::string cycleText(GlobalName closing) const;
   std::vector<std::string> visibleNames(bool functions) const;
 };

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <tao/pegtl.hpp>
@@ -155,6 +156,14 @@ inline ast::ExprList popTo(ParseState& st, size_t mark) {
   for (size_t i = mark; i < st.exprs.size(); ++i) out.push_back(std::move(st.exprs[i]));
   st.exprs.resize(mark);
   return out;
+}
+
+// Appends to a statement's short list (tags, refs, parameters, for clauses),
+// making room for a few at once instead of growing one by one.
+template <class List, class Item>
+void append(List& list, Item&& item) {
+  if (list.capacity() == 0) list.reserve(4);
+  list.push_back(std::forward<Item>(item));
 }
 
 inline Frame popFrame(ParseState& st) {

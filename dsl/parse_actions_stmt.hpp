@@ -127,7 +127,7 @@ struct param_action {
       if (p.name == st.param.name)
         reject(st.param.span, "duplicate parameter '" + p.name + "' in def '" + st.def.name + "'", in.end(),
              {Note{"the first '" + p.name + "' is here", p.span}});
-    st.def.params.push_back(std::move(st.param));
+    append(st.def.params, std::move(st.param));
   }
 };
 template <>
@@ -268,7 +268,7 @@ struct action<g::fix_text> {
 };
 struct tag_action {
   template <typename In>
-  static void apply(const In& in, ParseState& st) { st.rule.tags.push_back(popPlainString(st, "a tag", in.end())); }
+  static void apply(const In& in, ParseState& st) { append(st.rule.tags, popPlainString(st, "a tag", in.end())); }
 };
 template <>
 struct action<g::tag_text> : tag_action {};
@@ -276,7 +276,7 @@ template <>
 struct action<g::tag_more> : tag_action {};
 struct ref_action {
   template <typename In>
-  static void apply(const In& in, ParseState& st) { st.rule.refs.push_back(popPlainString(st, "a ref", in.end())); }
+  static void apply(const In& in, ParseState& st) { append(st.rule.refs, popPlainString(st, "a ref", in.end())); }
 };
 template <>
 struct action<g::ref_text> : ref_action {};
@@ -326,7 +326,7 @@ struct action<g::for_clause> {
     clause.varSpan = f.varSpan;
     clause.collection = std::move(args[0]);
     if (args.size() > 1) clause.where = std::move(args[1]);
-    st.rule.fors.push_back(std::move(clause));
+    append(st.rule.fors, std::move(clause));
   }
 };
 template <>

@@ -96,6 +96,15 @@ Result<ast::Module> parseModule(const SourceMap& sources, uint32_t fileId) {
   st.file = fileId;
   st.base = text.data();
   st.module.file = fileId;
+  // Optimization: room for a module's usual statements and for the
+  // builder's stacks up front, rather than growing each from one.
+  st.module.lets.reserve(8);
+  st.module.defs.reserve(16);
+  st.module.rules.reserve(16);
+  st.exprs.reserve(64);
+  st.frames.reserve(16);
+  st.strings.reserve(8);
+  st.seen.reserve(8);
 
   Diagnostics diags;
   size_t offset = 0;

@@ -75,10 +75,16 @@ struct KindDef {
   std::string collection;  // "subnets": the global name that lists every entity
   std::string doc;
   std::vector<AttrDef> attrs;
-  std::unordered_map<std::string, AttrId> attrIndex;
+  // Looked up by string_view without building a std::string (the checker
+  // asks once per member access).
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, AttrId, NameHash, std::equal_to<>> attrIndex;
 
   std::optional<AttrId> find(std::string_view attr) const {
-    auto it = attrIndex.find(std::string(attr));
+    auto it = attrIndex.find(attr);
     if (it == attrIndex.end()) return std::nullopt;
     return it->second;
   }
