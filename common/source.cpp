@@ -7,48 +7,42 @@
 namespace ward {
 
 SourceFile::SourceFile(std::string name, std::string text)
-    : name_(std::make_shared<const std::string>(std::move(name))), owned_(std::move(text)), text_(owned_) {
-  indexLines();
-}
+    : owned_(std::move(text)), text_(owned_), lines_(indexLines(std::move(name), text_)) {}
 
 SourceFile::SourceFile(std::string name, std::string_view text, Static)
-    : name_(std::make_shared<const std::string>(std::move(name))), text_(text) {
-  indexLines();
-}
+    : text_(text), lines_(indexLines(std::move(name), text_)) {}
 
-void SourceFile::indexLines() {
+std::shared_ptr<const SourceLines> SourceFile::indexLines(std::string name, std::string_view text) {
+  auto lines = std::make_shared<SourceLines>();
+  lines->name = std::move(name);
+  lines->size = static_cast<uint32_t>(text.size());
   // Optimization: memchr finds the newlines many bytes at a time; a byte loop
   // here cost more than a tenth of compiling the standard library.
   // One pass, with room for lines of about 40 bytes reserved first.
-  const char* begin = text_.data();
-  const char* end = begin + text_.size();
-  lineStarts_.reserve(text_.size() / 40 + 16);
-  lineStarts_.push_back(0);
+  std::vector<uint32_t>& starts = lines->starts;
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  starts.reserve(text.size() / 40 + 16);
+  starts.push_back(0);
   for (const char* p = begin; (p = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)))); ++p)
-    lineStarts_.push_back(static_cast<uint32_t>(p - begin + 1));
+    starts.push_back(static_cast<uint32_t>(p - begin + 1));
+  return lines;
 }
 
-LineCol SourceFile::lineCol(uint32_t offset) const {
-  if (offset > text_.size()) offset = static_cast<uint32_t>(text_.size());
-  auto it = std::upper_bound(lineStarts_.begin(), lineStarts_.end(), offset);
-  uint32_t line = static_cast<uint32_t>(it - lineStarts_.begin());
-  return LineCol{line, offset - lineStarts_[line - 1] + 1};
+LineCol SourceLines::lineCol(uint32_t offset) const {
+  if (offset > size) offset = size;
+  auto it = std::upper_bound(starts.begin(), starts.end(), offset);
+  uint32_t line = static_cast<uint32_t>(it - starts.begin());
+  return LineCol{line, offset - starts[line - 1] + 1};
 }
 
-LineCol SourceFile::lineCol(uint32_t offset, uint32_t& hint) const {
-  if (offset > text_.size()) offset = static_cast<uint32_t>(text_.size());
-  if (hint >= 1 && hint <= lineStarts_.size() && lineStarts_[hint - 1] <= offset &&
-      (hint == lineStarts_.size() || offset < lineStarts_[hint]))
-    return LineCol{hint, offset - lineStarts_[hint - 1] + 1};
-  LineCol lc = lineCol(offset);
-  hint = lc.line;
-  return lc;
-}
+LineCol SourceFile::lineCol(uint32_t offset) const { return lines_->lineCol(offset); }
 
 std::string_view SourceFile::lineText(uint32_t line) const {
-  if (line == 0 || line > lineStarts_.size()) return {};
-  uint32_t b = lineStarts_[line - 1];
-  uint32_t e = line < lineStarts_.size() ? lineStarts_[line] : static_cast<uint32_t>(text_.size());
+  const std::vector<uint32_t>& starts = lines_->starts;
+  if (line == 0 || line > starts.size()) return {};
+  uint32_t b = starts[line - 1];
+  uint32_t e = line < starts.size() ? starts[line] : static_cast<uint32_t>(text_.size());
   while (e > b && (text_[e - 1] == '\n' || text_[e - 1] == '\r')) --e;
   return std::string_view(text_).substr(b, e - b);
 }

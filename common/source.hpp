@@ -29,6 +29,18 @@ struct LineCol {
   uint32_t col = 1;   // 1-based, in bytes
 };
 
+// A file's name and where its lines start: all that is needed to turn a byte
+// offset into a line and column. Shared with what outlives the SourceFile (a
+// compiled chunk's line table, which resolves its offsets only when a
+// runtime error names a position).
+struct SourceLines {
+  std::string name;
+  std::vector<uint32_t> starts;  // byte offset of each line; starts[0] == 0
+  uint32_t size = 0;             // bytes in the file
+
+  LineCol lineCol(uint32_t offset) const;
+};
+
 // One loaded text (a policy file, a stdlib module, an inline expression).
 class SourceFile {
 public:
@@ -41,26 +53,21 @@ public:
   SourceFile(const SourceFile&) = delete;
   SourceFile& operator=(const SourceFile&) = delete;
 
-  const std::string& name() const { return *name_; }
-  // The same name, for holders that outlive this SourceFile (a chunk's line
-  // table): shared rather than copied.
-  const std::shared_ptr<const std::string>& sharedName() const { return name_; }
+  const std::string& name() const { return lines_->name; }
+  // The name and line index, for holders that outlive this SourceFile (a
+  // chunk's line table): shared rather than copied.
+  const std::shared_ptr<const SourceLines>& sharedLines() const { return lines_; }
   std::string_view text() const { return text_; }
   LineCol lineCol(uint32_t offset) const;
-  // The same, trying line `hint` (1-based) first and leaving the answer's
-  // line there: a caller that asks about nearby offsets, as the compiler
-  // does for each instruction, mostly skips the binary search.
-  LineCol lineCol(uint32_t offset, uint32_t& hint) const;
   // The text of 1-based line `line`, without its newline.
   std::string_view lineText(uint32_t line) const;
 
 private:
-  void indexLines();
+  static std::shared_ptr<const SourceLines> indexLines(std::string name, std::string_view text);
 
-  std::shared_ptr<const std::string> name_;
   std::string owned_;      // the text, unless it is static
   std::string_view text_;  // owned_ or the static text
-  std::vector<uint32_t> lineStarts_;
+  std::shared_ptr<const SourceLines> lines_;
 };
 
 // Owns every SourceFile of one compilation; Span::file indexes into it (1-based).

@@ -88,15 +88,14 @@ void Emitter::position(Span span) {
   // the error then points at the call instead.
   if (!file_ && sources_ && span.valid() && (file_ = sources_->get(span.file))) {
     fileId_ = span.file;
-    chunk_.file = file_->sharedName();
+    chunk_.file = file_->sharedLines();
   }
   if (!file_ || span.file != fileId_) return;
-  LineCol lc = file_->lineCol(span.begin, lineHint_);
   auto& lines = chunk_.lines;
-  if (!lines.empty() && lines.back().line == lc.line && lines.back().col == lc.col) return;
+  if (!lines.empty() && lines.back().source == span.begin) return;
   if (!lines.empty() && lines.back().offset == here()) lines.pop_back();
   if (lines.capacity() == 0) lines.reserve(16);  // only chunks that record a position
-  lines.push_back(LineInfo{here(), lc.line, lc.col});
+  lines.push_back(LineInfo{here(), span.begin});
 }
 
 Chunk Emitter::finish() {

@@ -51,7 +51,6 @@ private:
   const SourceMap* sources_;
   const SourceFile* file_ = nullptr;
   uint32_t fileId_ = 0;
-  uint32_t lineHint_ = 1;  // the line of the last position, for SourceFile::lineCol
   int depth_ = 0;
   int maxDepth_ = 0;
 };

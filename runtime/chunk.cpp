@@ -133,9 +133,10 @@ std::string Chunk::where(uint32_t offset) const {
   // without an entry of their own belong to the expression before them.
   auto it = std::upper_bound(lines.begin(), lines.end(), offset,
                              [](uint32_t off, const LineInfo& l) { return off < l.offset; });
-  if (it == lines.begin() || !file || file->empty()) return {};
+  if (it == lines.begin() || !file || file->name.empty()) return {};
   --it;
-  return fmt::format("{}:{}:{}", *file, it->line, it->col);
+  const LineCol lc = file->lineCol(it->source);
+  return fmt::format("{}:{}:{}", file->name, lc.line, lc.col);
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/source.hpp"
 #include "runtime/schema.hpp"
 #include "runtime/value.hpp"
 
@@ -85,11 +86,12 @@ inline KindId attrKind(uint32_t word) { return static_cast<KindId>(word >> 16); 
 inline AttrId attrId(uint32_t word) { return static_cast<AttrId>(word & 0xffff); }
 inline uint32_t packCall(uint32_t id, uint32_t argc) { return id << 8 | argc; }
 
-// A source position of an instruction, for runtime error messages.
+// A source position of an instruction, for runtime error messages: a byte
+// offset into the chunk's source, turned into a line and column only when an
+// error names it.
 struct LineInfo {
-  uint32_t offset = 0;
-  uint32_t line = 0;
-  uint32_t col = 0;
+  uint32_t offset = 0;  // of the instruction in the chunk's code
+  uint32_t source = 0;  // of the expression in the source file
 };
 
 // A test of one attribute of an element that NextElemFilter (a list) or
@@ -140,9 +142,9 @@ struct Chunk {
   std::vector<uint32_t> code;
   std::vector<Value> constants;  // never strings: those live in the policy's string table
   std::vector<ElemFilter> filters;  // NextElemFilter's and NextEntityFilter's tests
-  // The source file the lines below refer to (shared by the chunks of one
-  // file; null when the chunk records no line).
-  std::shared_ptr<const std::string> file;
+  // The source file the lines below refer to: its name and line index,
+  // shared by the chunks of one file (null when the chunk records no line).
+  std::shared_ptr<const SourceLines> file;
   std::vector<LineInfo> lines;   // ascending offsets; one per instruction that can fail
   uint32_t maxStack = 0;         // the deepest the value stack gets
 

@@ -75,16 +75,10 @@ struct KindDef {
   std::string collection;  // "subnets": the global name that lists every entity
   std::string doc;
   std::vector<AttrDef> attrs;
-  // Looked up by string_view without building a std::string (the checker
-  // asks once per member access).
-  struct NameHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, AttrId, NameHash, std::equal_to<>> attrIndex;
+  std::unordered_map<std::string, AttrId> attrIndex;
 
   std::optional<AttrId> find(std::string_view attr) const {
-    auto it = attrIndex.find(attr);
+    auto it = attrIndex.find(std::string(attr));
     if (it == attrIndex.end()) return std::nullopt;
     return it->second;
   }
