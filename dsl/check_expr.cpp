@@ -242,13 +242,10 @@ const Checker::DynamicAttr& Checker::dynamicAttr(const std::string& attr) {
   if (auto it = dynamicAttrs_.find(attr); it != dynamicAttrs_.end()) return it->second;
   std::optional<Type> found;
   bool agree = true;
-  for (size_t k = 0; k < schema.kindCount(); ++k) {
-    const KindDef& kind = schema.kind(static_cast<KindId>(k));
-    if (auto id = kind.find(attr)) {
-      const Type& t = kind.attrs[*id].type;
-      if (!found) found = t;
-      else if (!(*found == t)) agree = false;
-    }
+  for (const Schema::KindAttr& ka : schema.kindsWithAttr(attr)) {
+    const Type& t = schema.attr(ka.kind, ka.attr).type;
+    if (!found) found = t;
+    else if (!(*found == t)) agree = false;
   }
   DynamicAttr d;
   d.found = found.has_value();

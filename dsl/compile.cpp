@@ -29,8 +29,7 @@ Compiler::Compiler(const Program* p, const Schema& s, CodeUnit& u)
   }
   // The `tag` builtin reads each kind's `tags` list of `tag` entities.
   unit.tagsAttr.assign(schema.kindCount(), kNoAttr);
-  for (KindId k = 0; k < schema.kindCount(); ++k)
-    if (auto a = schema.kind(k).find("tags")) unit.tagsAttr[k] = *a;
+  for (const Schema::KindAttr& ka : schema.kindsWithAttr("tags")) unit.tagsAttr[ka.kind] = ka.attr;
   if (auto tk = schema.findKind("tag")) {
     auto key = schema.kind(*tk).find("key");
     auto value = schema.kind(*tk).find("value");
@@ -80,8 +79,7 @@ uint32_t Compiler::attrName(std::string_view name) {
   std::vector<AttrId>& byKind = unit.attrByName[k];
   if (byKind.empty()) {
     byKind.assign(schema.kindCount(), kNoAttr);
-    for (KindId kind = 0; kind < schema.kindCount(); ++kind)
-      if (auto a = schema.kind(kind).find(name)) byKind[kind] = *a;
+    for (const Schema::KindAttr& ka : schema.kindsWithAttr(name)) byKind[ka.kind] = ka.attr;
   }
   return k;
 }

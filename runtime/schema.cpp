@@ -1,6 +1,7 @@
 // Schema construction and lookup: kinds, attributes, inverse relations.
 #include "runtime/schema.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 namespace ward {
@@ -33,8 +34,18 @@ AttrId Schema::addAttr(KindId kind, AttrDef def) {
   assert(!k.attrIndex.count(def.name) && "duplicate attribute");
   auto id = static_cast<AttrId>(k.attrs.size());
   k.attrIndex.emplace(def.name, id);
+  // Kept in kind order: attributes are not always added kind by kind.
+  std::vector<KindAttr>& same = byAttrName_[def.name];
+  same.insert(std::upper_bound(same.begin(), same.end(), kind, [](KindId k, const KindAttr& ka) { return k < ka.kind; }),
+              KindAttr{kind, id});
   k.attrs.push_back(std::move(def));
   return id;
+}
+
+std::span<const Schema::KindAttr> Schema::kindsWithAttr(std::string_view name) const {
+  auto it = byAttrName_.find(name);
+  if (it == byAttrName_.end()) return {};
+  return it->second;
 }
 
 AttrId Schema::addInverse(KindId kind, std::string name, KindId from, AttrId viaAttr, std::string doc) {

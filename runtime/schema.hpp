@@ -104,6 +104,13 @@ public:
   const KindDef& kind(KindId k) const { return kinds_[k]; }
   KindDef& kindMut(KindId k) { return kinds_[k]; }
   const AttrDef& attr(KindId k, AttrId a) const { return kinds_[k].attrs[a]; }
+  // Every kind with an attribute of this name, in kind order: what reading
+  // it from a value whose kind is known only at run time may find.
+  struct KindAttr {
+    KindId kind;
+    AttrId attr;
+  };
+  std::span<const KindAttr> kindsWithAttr(std::string_view name) const;
   std::optional<KindId> findKind(std::string_view name) const;
   // "subnets" -> subnet
   std::optional<KindId> findCollection(std::string_view name) const;
@@ -118,8 +125,13 @@ public:
   static const Schema& aws();
 
 private:
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::vector<KindDef> kinds_;
   std::vector<FinishHook> finishHooks_;
+  std::unordered_map<std::string, std::vector<KindAttr>, NameHash, std::equal_to<>> byAttrName_;
 };
 
 // The attribute tables of docs/facts.md, generated from the schema so the

@@ -285,6 +285,22 @@ TEST_SUITE("facts") {
     CHECK((*empty)->list((*empty)->all(subnet)).empty());
   }
 
+  TEST_CASE("kindsWithAttr lists, in kind order, exactly the kinds that have the attribute") {
+    const Schema& s = Schema::aws();
+    for (std::string_view name : {"id", "tags", "cidr", "vpc", "private", "no_such_attribute"}) {
+      CAPTURE(name);
+      std::vector<std::pair<KindId, AttrId>> want;
+      for (size_t k = 0; k < s.kindCount(); ++k)
+        if (auto a = s.kind(static_cast<KindId>(k)).find(name)) want.emplace_back(static_cast<KindId>(k), *a);
+      std::vector<std::pair<KindId, AttrId>> got;
+      for (const Schema::KindAttr& ka : s.kindsWithAttr(name)) got.emplace_back(ka.kind, ka.attr);
+      CHECK(got == want);
+    }
+    CHECK(s.kindsWithAttr("id").size() == s.kindCount());
+    CHECK(s.kindsWithAttr("tags").size() > 1);
+    CHECK(s.kindsWithAttr("no_such_attribute").empty());
+  }
+
   TEST_CASE("the AWS schema documents every attribute") {
     const Schema& s = Schema::aws();
     CHECK(s.kindCount() >= 40);
