@@ -23,18 +23,12 @@ using ast::BinaryOp;
 using ast::Expr;
 using ast::ExprKind;
 using ast::ExprPtr;
+using ast::node;
 
 // The quantifier variable of the generated `require`. The trailing underscore
 // keeps it apart from user names, which the message may mention.
 constexpr const char* kEndpointVar = "endpoint_";
 constexpr const char* kSubject = "subnet";
-
-ExprPtr node(ExprKind kind, Span span) {
-  auto e = std::make_unique<Expr>();
-  e->kind = kind;
-  e->span = span;
-  return e;
-}
 
 ExprPtr name(std::string text, Span span) {
   auto e = node(ExprKind::Name, span);

@@ -24,6 +24,7 @@ namespace g = ward::grammar;
 using ast::Expr;
 using ast::ExprKind;
 using ast::ExprPtr;
+using ast::node;
 
 // An error found by an action rather than by the grammar (a malformed
 // literal, a duplicate clause). The parser reports it like a syntax error and
@@ -135,13 +136,6 @@ std::string tokenText(const Input& in, const ParseState& st) {
 
 [[noreturn]] inline void reject(Span span, std::string message, const char* resume, std::vector<Note> notes = {}) {
   throw ActionError{error(span, std::move(message), std::move(notes)), resume};
-}
-
-inline ExprPtr node(ExprKind kind, Span span) {
-  auto e = std::make_unique<Expr>();
-  e->kind = kind;
-  e->span = span;
-  return e;
 }
 
 inline ExprPtr pop(ParseState& st) {
