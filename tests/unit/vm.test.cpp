@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include "dsl/parser.hpp"
@@ -741,3 +742,48 @@ TEST_CASE("scratch strings never shadow fact strings") {
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("five nested for clauses and a twenty-conjunct require compile and run as written") {
+  // Past what the compiler keeps in place for a rule's loops (four) and for
+  // a condition's conjuncts and operands (sixteen): the lists move to the
+  // heap and every jump must still land where it should.
+  Fixture f;
+  auto& m = f.module();
+  f.rule(m, "deep",
+         {{"a", "subnets"},
+          {"b", "subnets", "b.az == a.az"},
+          {"c", "subnets", "c.az == b.az"},
+          {"d", "subnets", "d.az == c.az"},
+          {"e", "subnets", "e.az == d.az"}},
+         "false");
+  std::vector<std::string> parts;
+  for (int i = 0; i < 20; ++i) parts.push_back(fmt::format("count(subnets) > {}", i));
+  std::string many = fmt::format("{}", fmt::join(parts, " and "));
+  f.rule(m, "long", {{"s", "subnets"}}, many);
+  std::vector<std::string> alternatives;
+  for (int i = 0; i < 18; ++i) alternatives.push_back(fmt::format("s.available_ips == {}", i));
+  f.rule(m, "wide", {{"s", "subnets"}}, fmt::format("s.private or ({})", fmt::join(alternatives, " or ")));
+  auto policy = compileFixture(f);
+
+  const CompiledRule& lng = *policy->findRule("long");
+  REQUIRE(lng.explain.size() == 20);
+  for (int i = 0; i < 20; ++i) CHECK(lng.explain[i].text == parts[i]);
+  const CompiledRule& wide = *policy->findRule("wide");
+  REQUIRE(wide.explain.size() == 1);
+  CHECK(wide.explain[0].operands.size() == 19);  // s.private and the 18 sides that are not literals
+
+  Report r = run(*policy, *smallEstate());
+  // `deep` fails once per instance: for each subnet a, every choice of b..e
+  // in a's zone. us-east-1a holds two of the three subnets, us-east-1b one.
+  std::map<std::string, size_t> perRule;
+  for (const Finding& x : r.findings) ++perRule[std::string(x.ruleId)];
+  CHECK(perRule["deep"] == 2 * 16 + 1);
+  // `long` fails at `count(subnets) > 3` for each of the three subnets.
+  CHECK(perRule["long"] == 3);
+  // `wide`: subnet-1 is private, subnet-2 has 5 addresses left (one of the
+  // alternatives); subnet-3's `private` is unknown and it has 50.
+  std::vector<std::string> wideOn;
+  for (const Finding& x : r.findings)
+    if (x.ruleId == "wide") wideOn.emplace_back(x.resourceId);
+  CHECK(wideOn == std::vector<std::string>{"subnet-3"});
+}
