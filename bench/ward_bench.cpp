@@ -588,8 +588,11 @@ int run(const Options& o) {
   }
   if (o.only == "compile") {
     compileStdlib();
+    const uint64_t allocsBefore = gAllocs.load();
     const size_t rules = compileStdlibAgain();
-    std::printf("rules %zu\n", rules);
+    // Calls to operator new in one compilation, freeing its result included.
+    std::printf("rules %zu allocations %llu\n", rules,
+                static_cast<unsigned long long>(gAllocs.load() - allocsBefore));
     // With --runs N > 1, also the median of N more compilations (for A/B
     // runs of a change to the front end).
     if (o.runsGiven && o.runs > 1)
