@@ -256,9 +256,10 @@ private:
 
   void resolveParamTypes() {
     for (checker::DefInfo& info : c_.defs) {
-      std::set<std::string> seen;
-      for (ast::Param& p : info.def->params) {
-        if (!seen.insert(p.name).second)
+      std::vector<ast::Param>& params = info.def->params;
+      for (ast::Param& p : params) {
+        // A def has a handful of parameters: the earlier ones are compared in turn.
+        if (std::any_of(params.data(), &p, [&](const ast::Param& q) { return q.name == p.name; }))
           c_.report(error(p.span, fmt::format("duplicate parameter '{}' in def '{}'", p.name, info.def->name)));
         auto t = checker::parseType(p.typeName, c_.schema);
         if (t) {

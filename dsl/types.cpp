@@ -32,7 +32,7 @@ public:
     skipSpace();
     size_t start = pos_;
     while (pos_ < text_.size() && isWordChar(text_[pos_])) ++pos_;
-    std::string word(text_.substr(start, pos_ - start));
+    const std::string_view word = text_.substr(start, pos_ - start);
     if (word.empty()) return failAt(start, 1, "", "expected a type");
     Type t;
     if (word == "list") {
@@ -48,7 +48,7 @@ public:
     } else if (auto kind = schema_.findKind(word)) {
       t = Type::entity(*kind);
     } else {
-      return failAt(start, word.size(), word, "unknown type '" + word + "'");
+      return failAt(start, word.size(), std::string(word), "unknown type '" + std::string(word) + "'");
     }
     if (eat('?')) t.nullable = true;
     return t;

@@ -405,6 +405,16 @@ TEST_CASE("unknown parameter types point at the word, with did-you-mean") {
   CHECK(f.textAt(f.last[0].span) == "subnt");
 }
 
+TEST_CASE("a def built with the same parameter twice is an error") {
+  // The parser refuses this first; a module built another way reaches the checker.
+  Fixture f;
+  f.def(f.module(), "g", {{"a", "subnet"}, {"b", "int"}, {"a", "int"}}, "true");
+  CHECK(f.errors() == std::vector<std::string>{"duplicate parameter 'a' in def 'g'"});
+  Fixture ok;
+  ok.def(ok.module(), "g", {{"a", "subnet"}, {"b", "int"}}, "true");
+  CHECK(ok.errors().empty());
+}
+
 TEST_CASE("recursive defs and self-referential lets are errors naming the cycle") {
   Fixture a;
   a.def(a.module(), "f", {{"x", "int"}}, "f(x) > 0");
