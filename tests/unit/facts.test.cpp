@@ -299,6 +299,25 @@ TEST_SUITE("facts") {
     CHECK(s.kindsWithAttr("id").size() == s.kindCount());
     CHECK(s.kindsWithAttr("tags").size() > 1);
     CHECK(s.kindsWithAttr("no_such_attribute").empty());
+
+    // A copy extended with a kind (as Engine::declareKind does) indexes its
+    // attributes too, and leaves the original as it was.
+    Schema extended = s;
+    const KindId host = extended.addKind("widget", "widgets", "A host kind.");
+    AttrDef cidr;
+    cidr.name = "cidr";
+    cidr.type = Type::of(BaseType::Cidr);
+    const AttrId hostCidr = extended.addAttr(host, cidr);
+    AttrDef own;
+    own.name = "widget_only";
+    own.type = Type::of(BaseType::Int);
+    extended.addAttr(host, own);
+    REQUIRE(extended.kindsWithAttr("widget_only").size() == 1);
+    CHECK(extended.kindsWithAttr("widget_only")[0].kind == host);
+    CHECK(extended.kindsWithAttr("cidr").size() == s.kindsWithAttr("cidr").size() + 1);
+    CHECK(extended.kindsWithAttr("cidr").back().kind == host);
+    CHECK(extended.kindsWithAttr("cidr").back().attr == hostCidr);
+    CHECK(s.kindsWithAttr("widget_only").empty());
   }
 
   TEST_CASE("the AWS schema documents every attribute") {
