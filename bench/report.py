@@ -85,8 +85,12 @@ def main():
               f"| {r:.1f}x faster | >= 10x | {verdict(r >= 10)} |")
     for s in sizes:
         c = ward[s]["w2"]
-        w(f"| W2 compile stdlib | {s} | {c['us_per_rule']:.1f} us/rule ({c['rules']} rules, {c['compile_s'] * 1e3:.2f} ms) | | "
-          f"| <= 10 us/rule | {verdict(c['us_per_rule'] <= 10)} |")
+        floor, ratio = "", ""
+        if "grammar_s" in c:
+            floor = f"grammar alone (PEGTL, no actions) {c['grammar_s'] * 1e6 / c['rules']:.1f} us/rule"
+            ratio = f"{c['over_grammar']:.1f}x the grammar alone"
+        w(f"| W2 compile stdlib | {s} | {c['us_per_rule']:.1f} us/rule ({c['rules']} rules, {c['compile_s'] * 1e3:.2f} ms) "
+          f"| {floor} | {ratio} | <= 10 us/rule | {verdict(c['us_per_rule'] <= 10)} |")
     for s in sizes:
         e, p = ward[s]["w3"], peers[s]
         w(f"| W3 all rules | {s} | {e['all_s'] * 1e3:.2f} ms, {e['ns_per_rule_candidate']:.1f} ns/(rule x candidate) "
@@ -153,13 +157,21 @@ def main():
           f"| {yn(p.get('jq_agrees'))} | {yn(p.get('sqlite_agrees'))} "
           f"| {yn(ward[s]['w1'].get('parallel_agrees'))} |")
 
-    cg = {k: load(results / f"cg-{k}.json") for k in ("load", "eval")}
+    cg = {k: load(results / f"cg-{k}.json") for k in ("load", "eval", "compile", "grammar")}
     if any(cg.values()):
         w("\n## Callgrind, size S (one run of the workload, `--toggle-collect` on the workload's entry point)\n")
         for k, label in (("load", "W1 loadFacts (one thread)"), ("eval", "W3 evaluate (whole stdlib)")):
             if cg[k]:
                 w(f"- {label}: {cg[k]['instructions']:,} instructions, {cg[k]['per_fact']:.0f} per fact ({cg[k]['facts']} facts)")
-        for k in ("load", "eval"):
+        if cg["compile"]:
+            c = cg["compile"]
+            w(f"- W2 compile the stdlib (`compileStdlibAgain`, freeing the result included): {c['instructions']:,} "
+              f"instructions, {c['per_rule']:,.0f} per rule ({c['rules']} rules), {c['allocations']:,} calls to operator new")
+        if cg["grammar"]:
+            c = cg["grammar"]
+            w(f"- W2's floor, the grammar alone over the same text (`recogniseStdlib`): {c['instructions']:,} "
+              f"instructions, {c['per_rule']:,.0f} per rule")
+        for k in ("load", "eval", "compile"):
             top = results / f"cg-{k}.top"
             if top.exists() and top.read_text().strip():
                 w(f"\nTop functions, {k} (self instructions, callgrind_annotate):\n")
