@@ -37,7 +37,8 @@ else
 fi
 
 if [ -x "$build/bench/ward-bench" ]; then
-  # --check-only prints PASS/FAIL for the VM (through the library) and the hand loop.
+  # --check-only prints PASS/FAIL for the VM (through the library), the hand loop, the
+  # API query, the two-thread load and the grammar alone (W2's floor) over the stdlib.
   tally < <("$build/bench/ward-bench" --estate "$tmp/S" --check-only 2>&1 | grep -E '^(PASS|FAIL)' \
             || echo "FAIL ward-bench --check-only produced no verdict")
 else
