@@ -519,6 +519,39 @@ TEST_SUITE("load") {
     CHECK(e.find("at /intents/blocklist/0") != std::string::npos);
   }
 
+  TEST_CASE("an object's id is found wherever and however it is written") {
+    // Aws::peek finds the id with simdjson's search of raw keys when the id is
+    // a plain string, and falls back to reading every key otherwise: both
+    // must give the same id, and the fallback the same errors.
+    const std::string after = R"("Attachment": {"InstanceId": "i-1", "Status": "attached"},
+                                 "Groups": [{"GroupId": "sg-1", "GroupName": "g"}], "Description": "d", )";
+    auto ids = [&](const std::string& eni) {
+      auto fb = jsonOk(R"({"NetworkInterfaces": [)" + eni + "]}");
+      std::vector<std::string> out;
+      const KindId k = kind("network_interface");
+      for (EntityIndex i = 0; i < fb->count(k); ++i) out.emplace_back(fb->idOf(k, i));
+      return out;
+    };
+    using V = std::vector<std::string>;
+    // After nested objects and arrays (the search skips them), and first.
+    CHECK(ids("{" + after + R"("NetworkInterfaceId": "eni-1", "VpcId": "vpc-1"})") == V{"eni-1"});
+    CHECK(ids(R"({"NetworkInterfaceId": "eni-2", )" + after + R"("VpcId": "vpc-1"})") == V{"eni-2"});
+    // An escape in the value, or only in the key: the fallback unescapes both.
+    CHECK(ids("{" + after + R"("NetworkInterfaceId": "eni-3"})") == V{"eni-3"});
+    CHECK(ids("{" + after + R"("NetworkInterfaceId": "eni-4"})") == V{"eni-4"});
+    // The other readers of an object's fields still see the ones before the id.
+    auto fb = jsonOk(R"({"NetworkInterfaces": [{)" + after + R"("NetworkInterfaceId": "eni-5"}]})");
+    CHECK(text(*fb, "network_interface", "eni-5", "description") == "d");
+    // Errors: no id, a null id, an id of another type (named by its pointer).
+    std::string e = jsonError(R"({"NetworkInterfaces": [{)" + after + R"("VpcId": "vpc-1"}]})");
+    CHECK(e.find("a network_interface without NetworkInterfaceId at /NetworkInterfaces/0") != std::string::npos);
+    e = jsonError(R"({"NetworkInterfaces": [{"NetworkInterfaceId": null}]})");
+    CHECK(e.find("a network_interface without NetworkInterfaceId at /NetworkInterfaces/0") != std::string::npos);
+    e = jsonError(R"({"NetworkInterfaces": [{)" + after + R"("NetworkInterfaceId": 7}]})");
+    CHECK(e.find("expected a string at /NetworkInterfaces/0/NetworkInterfaceId, got the number 7") !=
+          std::string::npos);
+  }
+
   TEST_CASE("errors in AWS CLI outputs name the JSON pointer") {
     std::string e = jsonError(R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": 42}]})");
     CHECK(e.find("expected a string at /Vpcs/0/CidrBlock, got the number 42") != std::string::npos);
