@@ -626,7 +626,7 @@ int run(const Options& o) {
     // Calls to operator new in one compilation, freeing its result included.
     std::printf("rules %zu allocations %llu\n", rules,
                 static_cast<unsigned long long>(gAllocs.load() - allocsBefore));
-    recogniseStdlib();  // once, for callgrind's --toggle-collect='*recogniseStdlib*' 
+    recogniseStdlib();  // once, for callgrind's --toggle-collect='*recogniseStdlib*'
     // With --runs N > 1, also the median of N more compilations (for A/B
     // runs of a change to the front end).
     if (o.runsGiven && o.runs > 1) {
