@@ -29,8 +29,19 @@ uint64_t hashBytes(std::string_view s) {
     p += 8;
     n -= 8;
   }
+  // The last 1-7 bytes without a variable-length memcpy (a library call):
+  // two overlapping 4-byte loads, or three single bytes. An empty view may
+  // have no data pointer at all, so it reads nothing.
   uint64_t w = 0;
-  if (n != 0) std::memcpy(&w, p, n);  // an empty view may have no data pointer at all
+  if (n >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    w = lo | (uint64_t{hi} << 32);
+  } else if (n != 0) {
+    w = uint64_t{static_cast<uint8_t>(p[0])} | uint64_t{static_cast<uint8_t>(p[n / 2])} << 8 |
+        uint64_t{static_cast<uint8_t>(p[n - 1])} << 16;
+  }
   h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
   h ^= h >> 29;
   h *= 0x9e3779b97f4a7c15ULL;

@@ -95,6 +95,33 @@ TEST_SUITE("facts") {
     CHECK(in.size() == 100002);
   }
 
+  TEST_CASE("the interner tells apart strings that differ in one byte anywhere, at every short length") {
+    // The hash reads a string's last 1-7 bytes in pieces; a byte it missed
+    // would give two of these strings one hash (the interner would still
+    // tell them apart, by comparing the text, so the hashes are checked).
+    Interner in;
+    std::vector<std::string> texts;
+    for (size_t n = 1; n <= 17; ++n)
+      for (size_t at = 0; at < n; ++at)
+        for (unsigned char byte : {'b', 'c', '\xff'}) {
+          std::string s(n, 'a');
+          s[at] = static_cast<char>(byte);
+          texts.push_back(s);
+        }
+    for (size_t n = 0; n <= 17; ++n) texts.push_back(std::string(n, 'a'));
+    std::vector<StrId> ids;
+    for (const std::string& s : texts) ids.push_back(in.intern(s));
+    CHECK(in.size() == texts.size());  // every text is new
+    std::vector<uint32_t> hashes = in.hashes();
+    std::sort(hashes.begin(), hashes.end());
+    CHECK(std::adjacent_find(hashes.begin(), hashes.end()) == hashes.end());
+    for (size_t i = 0; i < texts.size(); ++i) {
+      CHECK(in.get(ids[i]) == texts[i]);
+      CHECK(in.find(texts[i]) == ids[i]);
+      CHECK(in.intern(texts[i]) == ids[i]);
+    }
+  }
+
   TEST_CASE("big vectors: huge-page mappings are aligned, zeroed, and survive growth and copies") {
     BigVector<uint64_t> v;
     // Past 2 MiB the buffer is its own mapping, aligned to a huge page.
