@@ -162,11 +162,7 @@ private:
     bool found = false;
     Type type;
   };
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, DynamicAttr, StringHash, std::equal_to<>> dynamicAttrs_;
+  std::unordered_map<std::string, DynamicAttr, NameHash, std::equal_to<>> dynamicAttrs_;
   const DynamicAttr& dynamicAttr(const std::string& attr);
 
   Type exprImpl(ast::Expr& e);

@@ -70,15 +70,22 @@ struct AttrDef {
   }
 };
 
+// Hashes a name given as a string or a view, so that maps keyed by
+// std::string are searched with a view without building a string.
+struct NameHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 struct KindDef {
   std::string name;        // "subnet"
   std::string collection;  // "subnets": the global name that lists every entity
   std::string doc;
   std::vector<AttrDef> attrs;
-  std::unordered_map<std::string, AttrId> attrIndex;
+  std::unordered_map<std::string, AttrId, NameHash, std::equal_to<>> attrIndex;
 
   std::optional<AttrId> find(std::string_view attr) const {
-    auto it = attrIndex.find(std::string(attr));
+    auto it = attrIndex.find(attr);
     if (it == attrIndex.end()) return std::nullopt;
     return it->second;
   }
@@ -125,10 +132,6 @@ public:
   static const Schema& aws();
 
 private:
-  struct NameHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   std::vector<KindDef> kinds_;
   std::vector<FinishHook> finishHooks_;
   std::unordered_map<std::string, std::vector<KindAttr>, NameHash, std::equal_to<>> byAttrName_;
