@@ -32,6 +32,13 @@ def paired(rounds, peer, ours):
             "ward_s": median([r[ours] for r in rs]), "rounds": len(rs)}
 
 
+def pairs_note(pairs, alone=False):
+    """How many alternating pairs a paired median has (older result files have no count)."""
+    if not pairs:
+        return ""
+    return f" ({pairs} pairs)" if alone else f", {pairs} pairs"
+
+
 def verdict(ok):
     return "**met**" if ok else "**missed**"
 
@@ -52,7 +59,9 @@ def main():
       "absolute times are noisy; ratios are measured in the same run.")
     w("- Estates: `estate-gen --seed 42`; " + ", ".join(
         f"{s} = {ward[s]['bytes'] / 1e6:.2f} MB in {ward[s]['files']} files, {ward[s]['facts']} facts" for s in sizes))
-    w("- Timings are medians (ward-bench: `--runs` runs, 4x that for the three-rule and hand-loop runs; peers: 3 runs). "
+    w("- Timings are medians (ward-bench: `--runs` runs, 4x that for the three-rule and hand-loop runs, and the pairs "
+      "timed against a floor go on past that until they have taken half a second, at most 2,000 pairs, as each row says; "
+      "peers: 3 runs). "
       "The ratios to `jq -c empty` (W1) and to the sqlite3 queries (W3) are the medians of the rounds (see each row) that alternate "
       "Ward and the peer, so that a busy minute falls on both sides of a ratio; the ratio of the separate medians "
       "is given after it as \"apart\".\n")
@@ -63,12 +72,12 @@ def main():
     for s in sizes:
         b, p = ward[s]["w1"], peers[s]
         parts = b.get('parts', 1)
-        w(f"| W1 load | {s} | {b['load_mb_s']:.1f} MB/s ({b['load_s'] * 1e3:.1f} ms, {parts} part{'' if parts == 1 else 's'}) "
-          f"| simdjson DOM {b['simdjson_mb_s']:.1f} MB/s "
+        w(f"| W1 load | {s} | {b['load_mb_s']:.1f} MB/s ({b['load_s'] * 1e3:.1f} ms, {parts} part{'' if parts == 1 else 's'}"
+          f"{pairs_note(b.get('pairs'))}) | simdjson DOM {b['simdjson_mb_s']:.1f} MB/s "
           f"| {b['ratio_to_simdjson']:.3f} of simdjson | >= 0.333 | {verdict(b['ratio_to_simdjson'] >= 1 / 3)} |")
         if 'one_thread_s' in b:
             w(f"| W1 load, one thread (for comparison) | {s} | {ward[s]['bytes'] / 1e6 / b['one_thread_s']:.1f} MB/s "
-              f"({b['one_thread_s'] * 1e3:.1f} ms) | | {b['one_thread_ratio']:.3f} of simdjson | | |")
+              f"({b['one_thread_s'] * 1e3:.1f} ms{pairs_note(b.get('one_thread_pairs'))}) | | {b['one_thread_ratio']:.3f} of simdjson | | |")
         cold = b.get('peak_rss_cold_over_input')
         coldNote = f"; first load of the process, with the code it faults in: {cold:.2f}x" if cold is not None else ""
         w(f"| W1 peak RSS | {s} | {b['peak_rss_over_input']:.2f}x input (what a load allocates{coldNote}) | | | <= 2x "
@@ -89,13 +98,15 @@ def main():
         if "grammar_s" in c:
             floor = f"grammar alone (PEGTL, no actions) {c['grammar_s'] * 1e6 / c['rules']:.1f} us/rule"
             ratio = f"{c['over_grammar']:.1f}x the grammar alone"
-        w(f"| W2 compile stdlib | {s} | {c['us_per_rule']:.1f} us/rule ({c['rules']} rules, {c['compile_s'] * 1e3:.2f} ms) "
+        w(f"| W2 compile stdlib | {s} | {c['us_per_rule']:.1f} us/rule ({c['rules']} rules, {c['compile_s'] * 1e3:.2f} ms"
+          f"{pairs_note(c.get('pairs'))}) "
           f"| {floor} | {ratio} | <= 10 us/rule | {verdict(c['us_per_rule'] <= 10)} |")
     for s in sizes:
         e, p = ward[s]["w3"], peers[s]
         w(f"| W3 all rules | {s} | {e['all_s'] * 1e3:.2f} ms, {e['ns_per_rule_candidate']:.1f} ns/(rule x candidate) "
           f"({e['all_candidates']} rule x candidates, {e['findings']} findings) | | | | |")
-        w(f"| W3 three rules vs hand loop | {s} | {e['three_s'] * 1e6:.1f} us | hand loop {e['hand_s'] * 1e6:.1f} us "
+        w(f"| W3 three rules vs hand loop | {s} | {e['three_s'] * 1e6:.1f} us{pairs_note(e.get('pairs'), True)} "
+          f"| hand loop {e['hand_s'] * 1e6:.1f} us "
           f"| {e['three_over_hand']:.1f}x slower | <= 5x | {verdict(e['three_over_hand'] <= 5)} |")
         ps = paired(pairs[s], "sqlite_query_s", "ward_three_s")
         if ps:
