@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds ward-unit-threads (the unit suites that run threads) with
-# ThreadSanitizer in its own build folder and runs the embedding API's tests (the 4-thread evaluation among them), the parallel
+# Builds ward-unit-threads (the unit suites that run threads, see
+# tests/meson.build) with ThreadSanitizer in its own build folder and runs the
+# embedding API's tests (the 4-thread evaluation among them), the parallel
 # evaluation tests (compiling while loading among them), the report
 # writers' tests (findings written on several threads), the parallel
 # loading tests (files loaded on several threads and merged) and the fact
