@@ -396,8 +396,11 @@ private:
     for (size_t m = 0; m < modules_.size(); ++m) {
       for (ast::TestBlock& t : modules_[m]->tests) {
         for (ast::GivenFact& g : t.given) {
-          if (!c_.schema.findKind(g.kind))
+          const std::optional<KindId> kind = c_.schema.findKind(g.kind);
+          if (!kind)
             c_.report(error(g.kindSpan, fmt::format("unknown kind of fact '{}'", g.kind), didYouMean(g.kind, kinds)));
+          else
+            checkGivenKeys(g, c_.schema.kind(*kind));
           // Given values are literals or names of other given facts; only the
           // literals can be checked here (the test runner resolves the names).
           for (ast::GivenField& field : g.fields) {
@@ -408,6 +411,17 @@ private:
         }
         for (ast::Expectation& x : t.expects) resolveRule(x.rule, x.ruleSpan.valid() ? x.ruleSpan : x.span, m);
       }
+    }
+  }
+
+  // A given fact's keys are attributes of its kind; a route table also takes
+  // `routes [...]` and `associate SUBNET`.
+  void checkGivenKeys(const ast::GivenFact& g, const KindDef& kind) {
+    for (const ast::GivenField& field : g.fields) {
+      if (kind.name == "route_table" && (field.key == "routes" || field.key == "associate")) continue;
+      if (kind.find(field.key)) continue;
+      c_.report(error(field.keySpan, fmt::format("{} has no attribute '{}'", kind.name, field.key),
+                      didYouMean(field.key, kind.attrNames())));
     }
   }
 
