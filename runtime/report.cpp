@@ -104,10 +104,10 @@ std::string renderText(const ReportInput& in, const ReportOptions& opts) {
     if (!f.fix.empty()) out += fmt::format("  fix: {}\n", f.fix);
   }
   LevelCounts c = countByLevel(in.findings);
-  out += fmt::format("{} finding{}: {} deny, {} warn, {} advisory{} ({} rules evaluated)\n",
+  out += fmt::format("{} finding{}: {} deny, {} warn, {} advisory{} ({} rule{} evaluated)\n",
                      c.deny + c.warn + c.advisory, c.deny + c.warn + c.advisory == 1 ? "" : "s", c.deny, c.warn,
                      c.advisory, c.exempted ? fmt::format(", {} exempted", c.exempted) : std::string(),
-                     in.rulesEvaluated);
+                     in.rulesEvaluated, in.rulesEvaluated == 1 ? "" : "s");
   return out;
 }
 
