@@ -311,6 +311,7 @@ struct Expectation {
   std::string on;  // resource id, optional
   std::optional<int64_t> count;
   Span span;
+  std::string ruleId;  // the rule's full id, set by the checker
 };
 
 struct TestBlock {

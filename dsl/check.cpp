@@ -409,7 +409,11 @@ private:
               if (dest) checkLiteral(*dest);
           }
         }
-        for (ast::Expectation& x : t.expects) resolveRule(x.rule, x.ruleSpan.valid() ? x.ruleSpan : x.span, m);
+        for (ast::Expectation& x : t.expects) {
+          if (auto id = resolveRule(x.rule, x.ruleSpan.valid() ? x.ruleSpan : x.span, m)) x.ruleId = std::move(*id);
+          if (!x.fail && x.count)
+            c_.report(error(x.span, "`count` goes with `expect fail`: `expect pass` already means no finding"));
+        }
       }
     }
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -12,6 +13,8 @@
 #include "runtime/facts.hpp"
 
 namespace CLI { class App; }
+
+namespace ward { struct CompileRequest; }
 
 namespace ward::cli {
 
@@ -33,6 +36,10 @@ struct Common {
 void printDiagnostics(const SourceMap& sources, const Diagnostics& ds, const Common& common);
 void printDiagnostics(const Diagnostics& ds, const Common& common);
 
+// Reads every policy file into `req`. When a file is missing or unreadable,
+// prints the errors of all of them and returns false.
+bool readPolicies(const std::vector<std::string>& paths, CompileRequest& req, const Common& common);
+
 // Loads fact inputs (files and folders), printing warnings; nullptr on error
 // (diagnostics already printed).
 std::shared_ptr<const FactBase> loadFactsOrReport(const std::vector<std::string>& paths, const Common& common);
@@ -53,5 +60,9 @@ Runner addDisasm(CLI::App& app, Common& common);
 Runner addReach(CLI::App& app, Common& common);
 Runner addRules(CLI::App& app, Common& common);
 Runner addWhy(CLI::App& app, Common& common);
+Runner addTest(CLI::App& app, Common& common);
+
+// Today, in days since the epoch (exemptions' expiry dates).
+int64_t today();
 
 }  // namespace ward::cli

@@ -71,25 +71,11 @@ private:
   std::vector<std::pair<const char*, double>> laps_;
 };
 
-int64_t today() {
-  using namespace std::chrono;
-  return duration_cast<days>(system_clock::now().time_since_epoch()).count();
-}
-
 int runCheck(const CheckArgs& args, const Common& common) {
   PhaseTimer timer(args.timings);
   CompileRequest req;
   req.withStdlib = !args.noStdlib;
-  Diagnostics readErrors;
-  for (const std::string& p : args.policies) {
-    auto src = readPolicyFile(p);
-    if (!src) readErrors.insert(readErrors.end(), src.error().begin(), src.error().end());
-    else req.sources.push_back(std::move(*src));
-  }
-  if (!readErrors.empty()) {
-    printDiagnostics(readErrors, common);
-    return kExitError;
-  }
+  if (!readPolicies(args.policies, req, common)) return kExitError;
   // The policies compile on a second thread while the facts load (unless
   // --jobs 1): neither needs the other. The load stays on this thread (whose
   // malloc arena then holds the fact base). A failed compile cancels the load,
@@ -153,6 +139,11 @@ int runCheck(const CheckArgs& args, const Common& common) {
 }
 
 }  // namespace
+
+int64_t today() {
+  using namespace std::chrono;
+  return duration_cast<days>(system_clock::now().time_since_epoch()).count();
+}
 
 Runner addCheck(CLI::App& app, Common& common) {
   auto args = std::make_shared<CheckArgs>();

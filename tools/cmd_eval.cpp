@@ -23,11 +23,7 @@ struct EvalArgs {
 int runEval(const EvalArgs& args, const Common& common) {
   CompileRequest req;
   req.withStdlib = !args.noStdlib;
-  for (const std::string& p : args.policies) {
-    auto src = readPolicyFile(p);
-    if (!src) { printDiagnostics(src.error(), common); return kExitError; }
-    req.sources.push_back(std::move(*src));
-  }
+  if (!readPolicies(args.policies, req, common)) return kExitError;
   auto compiled = compilePolicies(req);
   if (!compiled) {
     printDiagnostics(*compiled.error().sources, compiled.error().diagnostics, common);

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "dsl/driver.hpp"
 #include "runtime/load/load.hpp"
 #include "tools/cli.hpp"
 
@@ -27,6 +28,18 @@ void printDiagnostics(const SourceMap& sources, const Diagnostics& ds, const Com
 void printDiagnostics(const Diagnostics& ds, const Common& common) {
   SourceMap none;
   printDiagnostics(none, ds, common);
+}
+
+bool readPolicies(const std::vector<std::string>& paths, CompileRequest& req, const Common& common) {
+  Diagnostics errors;
+  for (const std::string& p : paths) {
+    auto src = readPolicyFile(p);
+    if (!src) errors.insert(errors.end(), src.error().begin(), src.error().end());
+    else req.sources.push_back(std::move(*src));
+  }
+  if (errors.empty()) return true;
+  printDiagnostics(errors, common);
+  return false;
 }
 
 namespace {
@@ -107,6 +120,7 @@ int main(int argc, char** argv) {
   add("disasm", "print the bytecode of a policy file", addDisasm);
   add("reach", "trace a flow through the network and explain the outcome", addReach);
   add("rules", "list the standard library's rules and their metadata", addRules);
+  add("test", "run the test blocks of policy files", addTest);
   add("why", "explain which services a SageMaker workload can reach, and how to fix the rest", addWhy);
 
   try {

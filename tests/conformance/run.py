@@ -3,7 +3,7 @@
 
 A case runs the real `ward` binary and checks what its header comments say:
 
-    # args: check --format json          (default: check --no-stdlib)
+    # args: check --format json          (default: check --no-stdlib; `test` runs the case's test blocks)
     # facts: facts/two-subnets.json       (default: <name>.facts.json beside it, else facts/empty.json)
     # exit: 1                             (expected exit code; default 0 or 1, or 2 with expect error)
     # expect: finding RULE on RESOURCE    (the exact set of unexempted findings, from a JSON run)
@@ -119,9 +119,11 @@ class Case:
                 os.path.join(ROOT, "tests", "conformance", "facts", "empty.json"), self.cwd)
         policy = os.path.basename(self.path)
         cmd = list(args)
-        if cmd[0] in ("check", "disasm", "eval"):
+        if cmd[0] in ("check", "disasm", "eval", "test"):
             if cmd[0] == "disasm":
                 cmd += [policy]
+            elif cmd[0] == "test":
+                cmd += [policy] + [os.path.join(self.paths_root, p) if self.paths_root else p for p in extra_policies]
             else:
                 cmd += ["--policy", policy]
                 for extra in extra_policies:

@@ -512,8 +512,8 @@ TEST_CASE("exemptions and test expectations name known rules") {
                                      std::nullopt, "", "", "", f.sp("exempt ...")});
   ast::TestBlock t;
   t.name = "t";
-  t.expects.push_back(ast::Expectation{true, "aws.sagemaker.nope", f.sp("aws.sagemaker.nope"), "s1", std::nullopt, f.sp("expect")});
-  t.expects.push_back(ast::Expectation{true, "aws.sagemaker.training_in_private_subnets", f.sp("full id"), "s1", 1, f.sp("expect")});
+  t.expects.push_back(ast::Expectation{true, "aws.sagemaker.nope", f.sp("aws.sagemaker.nope"), "s1", std::nullopt, f.sp("expect"), {}});
+  t.expects.push_back(ast::Expectation{true, "aws.sagemaker.training_in_private_subnets", f.sp("full id"), "s1", 1, f.sp("expect"), {}});
   user.tests.push_back(std::move(t));
   CHECK(f.errors() == std::vector<std::string>{"unknown rule 'training_in_privat_subnets'", "unknown rule 'aws.sagemaker.nope'"});
   CHECK(f.last[0].notes[0].message == "did you mean 'training_in_private_subnets'?");
