@@ -189,7 +189,8 @@ private:
       case ExprKind::Name: return "a name";
       case ExprKind::ListLit:
       case ExprKind::SetLit: return "a list";
-      default: return negInt ? "an int" : "that";
+      case ExprKind::Interp: return "a string with {...} in it";
+      default: return negInt ? "an int" : "a literal";
     }
   }
 
