@@ -423,9 +423,15 @@ private:
   void checkGivenKeys(const ast::GivenFact& g, const KindDef& kind) {
     for (const ast::GivenField& field : g.fields) {
       if (kind.name == "route_table" && (field.key == "routes" || field.key == "associate")) continue;
-      if (kind.find(field.key)) continue;
-      c_.report(error(field.keySpan, fmt::format("{} has no attribute '{}'", kind.name, field.key),
-                      didYouMean(field.key, kind.attrNames())));
+      const std::optional<AttrId> attr = kind.find(field.key);
+      if (!attr) {
+        c_.report(error(field.keySpan, fmt::format("{} has no attribute '{}'", kind.name, field.key),
+                        didYouMean(field.key, kind.attrNames())));
+      } else if (const AttrDef& def = kind.attrs[*attr]; def.derive || def.deriveColumn || def.inverseKind != kNoKind) {
+        c_.report(error(field.keySpan, fmt::format("{}.{} is derived from other facts and cannot be given; give "
+                                                   "the facts it follows from instead",
+                                                   kind.name, field.key)));
+      }
     }
   }
 
