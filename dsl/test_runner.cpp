@@ -13,7 +13,6 @@
 #include "common/json_writer.hpp"
 #include "runtime/load/load.hpp"
 #include "runtime/net/reach.hpp"
-#include "runtime/vm.hpp"
 
 namespace ward {
 
@@ -273,7 +272,7 @@ std::optional<std::string> unmet(const ast::Expectation& x, const std::vector<co
   return fmt::format("expected {} to fail{}, but it passed", x.rule, where);
 }
 
-TestOutcome runOne(const Compilation& c, const ast::TestBlock& test, int64_t today) {
+TestOutcome runOne(const Compilation& c, const ast::TestBlock& test, int64_t today, const EvalLimits& limits) {
   TestOutcome out;
   out.name = test.name;
   out.span = test.span;
@@ -291,6 +290,7 @@ TestOutcome runOne(const Compilation& c, const ast::TestBlock& test, int64_t tod
     return out;
   }
   EvalOptions opts;
+  opts.limits = limits;
   opts.today = today;
   opts.reach = net::reachHookFor(**facts);
   auto report = evaluate(*c.policy, **facts, opts);
@@ -322,9 +322,10 @@ Result<std::string> givenFactsJson(const ast::TestBlock& test, const Schema& sch
   return writer.json();
 }
 
-std::vector<TestOutcome> runTests(const Compilation& compilation, int64_t today) {
+std::vector<TestOutcome> runTests(const Compilation& compilation, int64_t today, const EvalLimits& limits) {
   std::vector<TestOutcome> out;
-  for (const auto& [module, test] : compilation.program->tests) out.push_back(runOne(compilation, *test, today));
+  for (const auto& [module, test] : compilation.program->tests)
+    out.push_back(runOne(compilation, *test, today, limits));
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include "dsl/ast.hpp"
 #include "dsl/driver.hpp"
 #include "runtime/schema.hpp"
+#include "runtime/vm.hpp"
 
 namespace ward {
 
@@ -34,7 +35,8 @@ struct TestOutcome {
 Result<std::string> givenFactsJson(const ast::TestBlock& test, const Schema& schema, const SourceMap& sources);
 
 // Runs every test block of the compilation, in source order. `today` (days
-// since the epoch) decides which exemptions have expired.
-std::vector<TestOutcome> runTests(const Compilation& compilation, int64_t today);
+// since the epoch) decides which exemptions have expired; each test's
+// evaluation keeps within `limits` (one that does not fails the test).
+std::vector<TestOutcome> runTests(const Compilation& compilation, int64_t today, const EvalLimits& limits = {});
 
 }  // namespace ward

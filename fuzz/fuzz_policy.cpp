@@ -1,8 +1,9 @@
 // libFuzzer target: a policy source through the whole pipeline. Parse, check
 // and compile it (without the standard library, which would dominate every
-// run); when it compiles, evaluate it under tight limits over a small example
-// estate, on one and on two threads (the reports must be equal), and render
-// every report format. Any crash, sanitizer report or disagreement is a bug;
+// run); when it compiles, run its test blocks (their given facts built and
+// loaded, expectations checked), evaluate it under tight limits over a small
+// example estate, on one and on two threads (the reports must be equal), and
+// render every report format. Any crash, sanitizer report or disagreement is a bug;
 // errors in the input are not.
 #include <cstddef>
 #include <cstdint>
@@ -10,6 +11,8 @@
 #include <string>
 
 #include "dsl/driver.hpp"
+#include "dsl/program.hpp"
+#include "dsl/test_runner.hpp"
 #include "runtime/load/load.hpp"
 #include "runtime/net/reach.hpp"
 #include "runtime/report.hpp"
@@ -47,11 +50,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto compiled = ward::compilePolicies(req);
   if (!compiled) return 0;
 
-  const ward::FactBase& facts = estate();
   ward::EvalOptions opts;
   opts.limits.maxSteps = 200'000;
   opts.limits.maxMemoryBytes = 64ull << 20;
   opts.limits.maxFindings = 10'000;
+  if (!compiled->program->tests.empty()) (void)ward::runTests(*compiled, 20'000, opts.limits);
+
+  const ward::FactBase& facts = estate();
   opts.reach = ward::net::reachHookFor(facts);
   auto one = ward::evaluate(*compiled->policy, facts, opts);
   opts.threads = 2;
