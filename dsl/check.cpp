@@ -418,8 +418,9 @@ private:
     }
   }
 
-  // A given fact's keys are attributes of its kind; a route table also takes
-  // `routes [...]` and `associate SUBNET`.
+  // A given fact's keys are the stored attributes of its kind (derived ones
+  // follow from the facts); a route table also takes `routes [...]` and
+  // `associate SUBNET` (dsl/test_runner.cpp turns both into facts).
   void checkGivenKeys(const ast::GivenFact& g, const KindDef& kind) {
     for (const ast::GivenField& field : g.fields) {
       if (kind.name == "route_table" && (field.key == "routes" || field.key == "associate")) continue;
