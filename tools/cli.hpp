@@ -6,15 +6,15 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/diagnostic.hpp"
+#include "dsl/driver.hpp"
 #include "runtime/facts.hpp"
 
 namespace CLI { class App; }
-
-namespace ward { struct CompileRequest; }
 
 namespace ward::cli {
 
@@ -39,6 +39,9 @@ void printDiagnostics(const Diagnostics& ds, const Common& common);
 // Reads every policy file into `req`. When a file is missing or unreadable,
 // prints the errors of all of them and returns false.
 bool readPolicies(const std::vector<std::string>& paths, CompileRequest& req, const Common& common);
+// Compiles `req`: on failure prints the errors and returns nothing, on
+// success prints the warnings.
+std::optional<Compilation> compileOrReport(const CompileRequest& req, const Common& common);
 
 // Loads fact inputs (files and folders), printing warnings; nullptr on error
 // (diagnostics already printed).

@@ -21,12 +21,8 @@ int runDisasm(const DisasmArgs& args, const Common& common) {
   CompileRequest req;
   req.withStdlib = args.withStdlib;
   req.sources.push_back(std::move(*src));
-  auto compiled = compilePolicies(req);
-  if (!compiled) {
-    printDiagnostics(*compiled.error().sources, compiled.error().diagnostics, common);
-    return kExitError;
-  }
-  printDiagnostics(*compiled->sources, compiled->warnings, common);
+  auto compiled = compileOrReport(req, common);
+  if (!compiled) return kExitError;
   std::string listing;
   if (!args.withStdlib) {
     listing = disassemble(*compiled->policy);

@@ -24,11 +24,8 @@ int runEval(const EvalArgs& args, const Common& common) {
   CompileRequest req;
   req.withStdlib = !args.noStdlib;
   if (!readPolicies(args.policies, req, common)) return kExitError;
-  auto compiled = compilePolicies(req);
-  if (!compiled) {
-    printDiagnostics(*compiled.error().sources, compiled.error().diagnostics, common);
-    return kExitError;
-  }
+  auto compiled = compileOrReport(req, common);
+  if (!compiled) return kExitError;
   SourceMap& sources = *compiled->sources;
   uint32_t file = sources.add("<expr>", args.expr);
   auto expr = parseExpression(sources, file);

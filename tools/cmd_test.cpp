@@ -20,12 +20,8 @@ int runTestCommand(const TestArgs& args, const Common& common) {
   CompileRequest req;
   req.withStdlib = !args.noStdlib;
   if (!readPolicies(args.files, req, common)) return kExitError;
-  auto compiled = compilePolicies(req);
-  if (!compiled) {
-    printDiagnostics(*compiled.error().sources, compiled.error().diagnostics, common);
-    return kExitError;
-  }
-  printDiagnostics(*compiled->sources, compiled->warnings, common);
+  auto compiled = compileOrReport(req, common);
+  if (!compiled) return kExitError;
   if (compiled->program->tests.empty()) {
     fputs("error: no test blocks in the given files\n", stderr);
     return kExitError;

@@ -42,6 +42,16 @@ bool readPolicies(const std::vector<std::string>& paths, CompileRequest& req, co
   return false;
 }
 
+std::optional<Compilation> compileOrReport(const CompileRequest& req, const Common& common) {
+  auto compiled = compilePolicies(req);
+  if (!compiled) {
+    printDiagnostics(*compiled.error().sources, compiled.error().diagnostics, common);
+    return std::nullopt;
+  }
+  printDiagnostics(*compiled->sources, compiled->warnings, common);
+  return std::move(*compiled);
+}
+
 namespace {
 
 // A one-line progress display on a terminal's stderr for loads that take a
