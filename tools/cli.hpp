@@ -61,6 +61,7 @@ Runner addCheck(CLI::App& app, Common& common);
 Runner addEval(CLI::App& app, Common& common);
 Runner addDisasm(CLI::App& app, Common& common);
 Runner addReach(CLI::App& app, Common& common);
+Runner addRepl(CLI::App& app, Common& common);
 Runner addRules(CLI::App& app, Common& common);
 Runner addWhy(CLI::App& app, Common& common);
 Runner addTest(CLI::App& app, Common& common);

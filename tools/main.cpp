@@ -129,6 +129,7 @@ int main(int argc, char** argv) {
   add("eval", "evaluate one expression over a fact base", addEval);
   add("disasm", "print the bytecode of a policy file", addDisasm);
   add("reach", "trace a flow through the network and explain the outcome", addReach);
+  add("repl", "explore a fact base: evaluate expressions, browse facts, run rules, :why and :reach", addRepl);
   add("rules", "list the standard library's rules and their metadata", addRules);
   add("test", "run the test blocks of policy files", addTest);
   add("why", "explain which services a SageMaker workload can reach, and how to fix the rest", addWhy);

@@ -15,6 +15,7 @@ A case runs the real `ward` binary and checks what its header comments say:
     # expect message: TEXT                (some compared finding's message contains TEXT)
     # policy: other.ward                  (an extra --policy passed after the case itself; repeatable)
     # eval: EXPR                          (run `ward eval --no-stdlib` on EXPR, with the case as --policy)
+    # input: LINE                         (a line of standard input, for `# args: repl`; repeatable)
     # deterministic                       (run the JSON check twice: it must parse and be byte-identical)
 
 When <name>.golden exists, stdout and stderr of the run must equal it byte for
@@ -33,7 +34,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WARD = os.environ.get("WARD", os.path.join(ROOT, "build", "tools", "ward"))
 DIRECTIVE = re.compile(
-    r"^\s*#\s*(args|facts|exit|rule|expect|expect error|expect stdout|expect stderr|expect message|policy|eval):\s*(.*?)\s*$"
+    r"^\s*#\s*(args|facts|exit|rule|expect|expect error|expect stdout|expect stderr|expect message|policy|eval|input):\s*(.*?)\s*$"
     r"|^\s*#\s*(deterministic)\s*$")
 
 
@@ -48,8 +49,8 @@ def directives(text):
     return out
 
 
-def run(args, cwd):
-    p = subprocess.run([WARD] + args, cwd=cwd, capture_output=True, text=True, timeout=60)
+def run(args, cwd, stdin=""):
+    p = subprocess.run([WARD] + args, cwd=cwd, input=stdin, capture_output=True, text=True, timeout=60)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -75,6 +76,7 @@ class Case:
         extra_policies = []
         eval_expr = None
         deterministic = False
+        stdin = ""
         for key, val in ds:
             if key == "args":
                 args = val.split()
@@ -105,6 +107,8 @@ class Case:
                 eval_expr = val
             elif key == "deterministic":
                 deterministic = True
+            elif key == "input":
+                stdin += val + "\n"
         if args is None:
             args = ["eval", "--no-stdlib"] if eval_expr is not None else ["check", "--no-stdlib"]
         # Without an `# exit:` line a case must end cleanly (0, or 1 for
@@ -119,7 +123,7 @@ class Case:
                 os.path.join(ROOT, "tests", "conformance", "facts", "empty.json"), self.cwd)
         policy = os.path.basename(self.path)
         cmd = list(args)
-        if cmd[0] in ("check", "disasm", "eval", "test"):
+        if cmd[0] in ("check", "disasm", "eval", "test", "repl"):
             if cmd[0] == "disasm":
                 cmd += [policy]
             elif cmd[0] == "test":
@@ -132,7 +136,7 @@ class Case:
             if cmd[0] == "eval" and eval_expr is not None:
                 cmd += ["--", eval_expr]
         problems = []
-        code, out, err = run(cmd, self.cwd)
+        code, out, err = run(cmd, self.cwd, stdin)
         json_cmd = as_json(cmd)
         if code not in allowed:
             problems.append(f"exit code {code}, expected {' or '.join(map(str, sorted(allowed)))}\n{err}")
