@@ -59,6 +59,7 @@ std::shared_ptr<const FactBase> reportLoad(const Result<std::shared_ptr<const Fa
 using Runner = std::function<int()>;
 Runner addCheck(CLI::App& app, Common& common);
 Runner addEval(CLI::App& app, Common& common);
+Runner addFmt(CLI::App& app, Common& common);
 Runner addDisasm(CLI::App& app, Common& common);
 Runner addReach(CLI::App& app, Common& common);
 Runner addRepl(CLI::App& app, Common& common);

@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
   };
   add("check", "evaluate policies over a fact base and report findings", addCheck);
   add("eval", "evaluate one expression over a fact base", addEval);
+  add("fmt", "reformat the whitespace of policy files (indentation, blank lines)", addFmt);
   add("disasm", "print the bytecode of a policy file", addDisasm);
   add("reach", "trace a flow through the network and explain the outcome", addReach);
   add("repl", "explore a fact base: evaluate expressions, browse facts, run rules, :why and :reach", addRepl);

@@ -3,7 +3,8 @@
 
 A case runs the real `ward` binary and checks what its header comments say:
 
-    # args: check --format json          (default: check --no-stdlib; `test` runs the case's test blocks)
+    # args: check --format json          (default: check --no-stdlib; `test` runs the case's test blocks,
+                                         `fmt` formats the case, `repl` reads the `# input:` lines)
     # facts: facts/two-subnets.json       (default: <name>.facts.json beside it, else facts/empty.json)
     # exit: 1                             (expected exit code; default 0 or 1, or 2 with expect error)
     # expect: finding RULE on RESOURCE    (the exact set of unexempted findings, from a JSON run)
@@ -123,8 +124,8 @@ class Case:
                 os.path.join(ROOT, "tests", "conformance", "facts", "empty.json"), self.cwd)
         policy = os.path.basename(self.path)
         cmd = list(args)
-        if cmd[0] in ("check", "disasm", "eval", "test", "repl"):
-            if cmd[0] == "disasm":
+        if cmd[0] in ("check", "disasm", "eval", "test", "repl", "fmt"):
+            if cmd[0] in ("disasm", "fmt"):
                 cmd += [policy]
             elif cmd[0] == "test":
                 cmd += [policy] + [os.path.join(self.paths_root, p) if self.paths_root else p for p in extra_policies]
