@@ -31,5 +31,6 @@ replay() {
 replay policy fuzz/regressions/policy $(find stdlib/aws tests/conformance examples -name '*.ward' | sort)
 # shellcheck disable=SC2046
 replay facts fuzz/regressions/facts $(find tests/conformance/facts examples/estates stdlib/tests -name '*.json' -size -64k | sort)
+replay cfn fuzz/regressions/cfn
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -42,12 +42,13 @@ incdir="$(pkg-config --variable=includedir ward)"
 check "headers installed" test -f "$incdir/ward/ward.h" -a -f "$incdir/ward/ward.hpp" -a -f "$incdir/ward/export.h"
 check "static library installed" test -f "$libdir/libward.a"
 check "shared library has a versioned soname" sh -c "readelf -d '$libdir/libward.so' | grep -q 'SONAME.*libward.so.0'"
-# A host that links libward gets its declared dependencies and the C and C++
-# runtimes, nothing else (a line-editing or YAML library, say).
-check "shared library needs only fmt, simdjson and the C/C++ runtimes" sh -c "
+# A host that links libward gets its declared dependencies (fmt, simdjson,
+# yaml-cpp for CloudFormation templates: all MIT-licensed) and the C and C++
+# runtimes, nothing else (the REPL's line editor, say).
+check "shared library needs only fmt, simdjson, yaml-cpp and the C/C++ runtimes" sh -c "
   readelf -d '$libdir/libward.so' | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' > '$dest/needed'
   grep -q '^libfmt\.so' '$dest/needed' && grep -q '^libsimdjson\.so' '$dest/needed' &&
-  ! grep -vE '^(libfmt|libsimdjson|libstdc\+\+|libm|libgcc_s|libc|ld-linux[-a-z0-9_]*)\.so' '$dest/needed' | grep -q ."
+  ! grep -vE '^(libfmt|libsimdjson|libyaml-cpp|libstdc\+\+|libm|libgcc_s|libc|ld-linux[-a-z0-9_]*)\.so' '$dest/needed' | grep -q ."
 # Only the C functions and ward::api are exported; the engine's internals
 # (ward::FactBase, ward::evaluate, ...) stay hidden.
 check "only the API is exported" sh -c "

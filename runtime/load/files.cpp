@@ -1,4 +1,5 @@
-// Finding a folder's .json files and naming each file's source.
+// Finding a folder's .json (and CloudFormation .yaml) files and naming each
+// file's source.
 //
 // Optimization: the folder walk reads each folder once with readdir and takes
 // a file's kind from the entry (d_type) and its size from one fstatat
@@ -6,6 +7,7 @@
 // the paths element by element and a stat by full path cost about 12,000
 // instructions a file, a fixed cost of every load that showed on snapshots
 // of many small files (bench/RESULTS.md).
+#include "runtime/load/cfn_tree.hpp"
 #include "runtime/load/files.hpp"
 
 #include <algorithm>
@@ -87,7 +89,7 @@ void walk(DIR* dir, const std::string& folder, std::vector<InputFile>& out, std:
       if (ec) break;
       continue;
     }
-    if ((type != DT_REG && type != DT_LNK) || !hasJsonExtension(e.name)) continue;
+    if ((type != DT_REG && type != DT_LNK) || !(hasJsonExtension(e.name) || hasYamlExtension(e.name))) continue;
     // A link counts as what it points to (a linked folder is not entered).
     if (!haveStat && ::fstatat(fd, e.name.c_str(), &st, 0) != 0) {
       if (type == DT_LNK) continue;  // dangling

@@ -20,6 +20,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/load/cfn_tree.hpp"
 #include "runtime/load/files.hpp"
 #include "runtime/load/loader.hpp"
 
@@ -169,14 +170,21 @@ void Loader::dispatch(JsonFile& j, od::document& doc) {
   bool recognised = false;
   if (type == od::json_type::object) {
     // A first pass over the top-level keys tells Ward facts from AWS output.
-    bool ward = false;
+    bool ward = false, template_ = false;
     od::object o = j.object(root);
-    // It stops at the first key that decides: a Ward key, or an AWS collection
-    // (so it never skips a whole collection's array to get there).
+    // It stops at the first key that decides: a Ward key, a CloudFormation
+    // template's, or an AWS collection (so it never skips a whole
+    // collection's array to get there).
     j.fields(o, [&](std::string_view key, od::value&) {
       if (key == "format" || key == "facts" || key == "intents") ward = true;
-      return !ward && !isAwsCollectionKey(key);
+      if (key == "AWSTemplateFormatVersion" || key == "Resources") template_ = true;
+      return !ward && !template_ && !isAwsCollectionKey(key);
     });
+    if (template_) {
+      // Read as a whole by loadCloudFormation once this document is closed.
+      cloudFormationPending_ = true;
+      return;
+    }
     doc.rewind();
     j.check(doc.get_value().get(root));
     if (ward) {
@@ -206,6 +214,11 @@ void Loader::loadText(const Source& src, simdjson::padded_string_view text) {
   JsonFile j(src.name, view, depth);
   // An empty file is an empty snapshot, not an error.
   if (isBlank(view)) return;
+  if (hasYamlExtension(src.name)) {
+    loadCloudFormation(src, view, true);
+    source = nullptr;
+    return;
+  }
   size_t errorsBefore = errors_.size();
   auto syntaxError = [&](const std::string& fallback, const char* at) {
     // The syntax checker pinpoints malformed input precisely; if it finds
@@ -240,8 +253,50 @@ void Loader::loadText(const Source& src, simdjson::padded_string_view text) {
   } catch (const simdjson::simdjson_error& e) {
     syntaxError(e.what(), nullptr);
   }
+  if (cloudFormationPending_) {
+    // Read now that the On-Demand document is done with the parser.
+    cloudFormationPending_ = false;
+    if (errors_.size() == errorsBefore) loadCloudFormation(src, view, false);
+    source = nullptr;
+    return;
+  }
   if (errors_.size() == errorsBefore) finishFile(j);
   source = nullptr;
+}
+
+// A CloudFormation template (YAML by its extension, JSON by its top-level
+// keys) is converted to Ward JSON facts, which load as any Ward file does.
+void Loader::loadCloudFormation(const Source& src, std::string_view text, bool yaml) {
+  auto tree = yaml ? parseYaml(text, src.name) : parseJsonTree(text, src.name);
+  if (!tree) {
+    if (auto se = yaml ? std::nullopt : findSyntaxError(text, std::min(limits.maxDepth, kHardDepthLimit))) {
+      auto [line, col] = lineColOf(text, se->offset);
+      error(inputError(fmt::format("{}:{}:{}", src.name, line, col), "malformed JSON: " + se->message));
+      return;
+    }
+    for (Diagnostic& d : tree.error()) error(std::move(d));
+    return;
+  }
+  if (!isCloudFormation(*tree)) {
+    b.warn(inputWarning(src.name, yaml ? "a YAML file that is not a CloudFormation template (no Resources, each with a Type); "
+                                         "the file is ignored"
+                                       : "not Ward facts, a CloudFormation template (its Resources need a Type each) nor a "
+                                         "recognised AWS CLI describe-* output; the file is ignored"));
+    return;
+  }
+  Diagnostics warnings;
+  auto facts = cloudFormationToWardJson(*tree, src.name, warnings);
+  for (Diagnostic& w : warnings) b.warn(std::move(w));
+  if (!facts) {
+    for (Diagnostic& d : facts.error()) error(std::move(d));
+    return;
+  }
+  // Errors in the converted text (a CIDR block the template got wrong, say)
+  // name the template; their pointers are into the facts it became.
+  Source converted = src;
+  converted.name = src.name + " (as Ward facts)";
+  const simdjson::padded_string padded(*facts);
+  loadText(converted, padded);
 }
 
 // --- regions, accounts, route targets ----------------------------------------------
@@ -505,7 +560,7 @@ std::vector<Step> planLoad(const std::vector<std::string>& paths) {
     // Files load in a fixed order, so results and diagnostics are reproducible.
     std::vector<load::InputFile> files = load::jsonFilesOf(path, ec);
     if (ec) steps.push_back({Step::What::Error, {}, {}, inputError(path, "cannot list the folder: " + ec.message())});
-    if (files.empty()) steps.push_back({Step::What::Warning, {}, {}, inputWarning(path, "the folder holds no .json files")});
+    if (files.empty()) steps.push_back({Step::What::Warning, {}, {}, inputWarning(path, "the folder holds no .json or .yaml files")});
     for (load::InputFile& f : files) steps.push_back({Step::What::File, std::move(f.path), path, {}, f.bytes, f.sized});
   }
   return steps;

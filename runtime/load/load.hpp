@@ -1,5 +1,6 @@
-// Loading fact bases: Ward's own JSON fact format and folders of AWS CLI
-// `describe-*` outputs, auto-detected by content and merged into one FactBase.
+// Loading fact bases: Ward's own JSON fact format, folders of AWS CLI
+// `describe-*` outputs and CloudFormation templates (JSON or YAML),
+// auto-detected and merged into one FactBase.
 #pragma once
 
 #include <atomic>
@@ -42,13 +43,15 @@ struct LoadLimits {
   LoadStats* stats = nullptr;
 };
 
-// Loads every path (a file, or a folder searched recursively for *.json files)
+// Loads every path (a file, or a folder searched recursively for *.json and
+// *.yaml/*.yml/*.template files)
 // into one fact base. Any error fails the whole load: there is never a
 // partial fact base. Warnings (unknown files, incomplete snapshots,
 // non-canonical CIDR blocks) are in the result's warnings().
 Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>& paths, const LoadLimits& = {});
 
-// Loads one JSON text: Ward facts or one AWS CLI output, detected by content.
+// Loads one text: Ward facts, one AWS CLI output or a CloudFormation template,
+// detected by content (YAML when `name` ends in .yaml, .yml or .template).
 // `name` is what diagnostics call it.
 Result<std::shared_ptr<const FactBase>> loadFactsFromJson(std::string_view json, std::string_view name,
                                                           const LoadLimits& = {});

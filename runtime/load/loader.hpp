@@ -55,6 +55,9 @@ public:
   // Loads one JSON text (with simdjson padding after it). Problems are
   // recorded as diagnostics; nothing is thrown.
   void loadText(const Source& src, simdjson::padded_string_view text);
+  // A CloudFormation template (cloudformation.cpp), YAML or JSON: converted
+  // to Ward facts and loaded, or its errors recorded.
+  void loadCloudFormation(const Source& src, std::string_view text, bool yaml);
   // After every input: fills in region and account where a folder's other
   // files reveal them.
   void finish();
@@ -104,6 +107,7 @@ private:
   std::map<std::string, FolderFacts> folders_;
   FolderFacts* folder_ = nullptr;  // of the input being read
   std::map<std::string, int> warnCounts_;  // per category, for the current file
+  bool cloudFormationPending_ = false;     // dispatch found a JSON template
 };
 
 // Format readers. Each reads the root value of one file.
