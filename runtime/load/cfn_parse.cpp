@@ -31,7 +31,7 @@ CfnNode longForm(const std::string& tag, CfnNode value) {
   map.at = value.at;
   const std::string name = tag.substr(1);
   if (name == "Ref" || name == "Condition") {
-    map.fields.emplace_back(name, std::move(value));
+    map.fields.push_back({name, std::move(value)});
   } else if (name == "GetAtt" && value.isScalar()) {
     CfnNode list;
     list.type = CfnNode::Type::List;
@@ -39,9 +39,9 @@ CfnNode longForm(const std::string& tag, CfnNode value) {
     const size_t dot = value.text.find('.');
     list.items.push_back(CfnNode::scalar(value.text.substr(0, dot)));
     list.items.push_back(CfnNode::scalar(dot == std::string::npos ? std::string() : value.text.substr(dot + 1)));
-    map.fields.emplace_back("Fn::GetAtt", std::move(list));
+    map.fields.push_back({"Fn::GetAtt", std::move(list)});
   } else {
-    map.fields.emplace_back("Fn::" + name, std::move(value));
+    map.fields.push_back({"Fn::" + name, std::move(value)});
   }
   return map;
 }
@@ -70,7 +70,7 @@ CfnNode convert(const YAML::Node& n, int depth) {
       out.type = CfnNode::Type::Map;
       for (const auto& kv : n) {
         if (!kv.first.IsScalar()) throw YamlError{position(kv.first.Mark()), "a map key must be a plain value"};
-        out.fields.emplace_back(kv.first.Scalar(), convert(kv.second, depth + 1));
+        out.fields.push_back({kv.first.Scalar(), convert(kv.second, depth + 1)});
       }
       break;
   }
@@ -108,7 +108,7 @@ CfnNode fromDom(simdjson::dom::element e, int depth) {
   } else if (!e.get(object)) {
     out.type = CfnNode::Type::Map;
     for (simdjson::dom::key_value_pair field : object)
-      out.fields.emplace_back(std::string(field.key), fromDom(field.value, depth + 1));
+      out.fields.push_back({std::string(field.key), fromDom(field.value, depth + 1)});
   } else if (!e.get(string)) {
     out = CfnNode::scalar(std::string(string));
   } else if (!e.get(boolean)) {

@@ -12,6 +12,8 @@
 
 namespace ward::load {
 
+struct CfnField;
+
 // One value of a template. Scalars keep their text (YAML does not say
 // whether `80` is a number or a string, and CloudFormation does not care).
 struct CfnNode {
@@ -20,31 +22,43 @@ struct CfnNode {
   std::string text;     // Scalar
   bool quoted = false;  // Scalar: written as a string in the source
   std::vector<CfnNode> items;                            // List
-  std::vector<std::pair<std::string, CfnNode>> fields;   // Map, in source order
+  std::vector<CfnField> fields;                          // Map, in source order
   // The source position, "line:col" (YAML) or "" (JSON, where the pointer
   // says where).
   std::string at;
   // Null because an intrinsic function could not be resolved: why, and where.
   std::string unresolved;
 
-  static CfnNode scalar(std::string s, bool quoted = true) {
-    CfnNode n;
-    n.type = Type::Scalar;
-    n.text = std::move(s);
-    n.quoted = quoted;
-    return n;
-  }
+  static CfnNode scalar(std::string s, bool quoted = true);
   bool isNull() const { return type == Type::Null; }
   bool isScalar() const { return type == Type::Scalar; }
   bool isList() const { return type == Type::List; }
   bool isMap() const { return type == Type::Map; }
-  const CfnNode* get(std::string_view key) const {
-    if (type != Type::Map) return nullptr;
-    for (const auto& [k, v] : fields)
-      if (k == key) return &v;
-    return nullptr;
-  }
+  // A map's value for `key`, or null.
+  const CfnNode* get(std::string_view key) const;
 };
+
+// A map's entry. A struct rather than a std::pair: clang's standard library
+// checks a pair's members for completeness too early for a recursive type.
+struct CfnField {
+  std::string key;
+  CfnNode value;
+};
+
+inline CfnNode CfnNode::scalar(std::string s, bool quoted) {
+  CfnNode n;
+  n.type = Type::Scalar;
+  n.text = std::move(s);
+  n.quoted = quoted;
+  return n;
+}
+
+inline const CfnNode* CfnNode::get(std::string_view key) const {
+  if (type != Type::Map) return nullptr;
+  for (const auto& [k, v] : fields)
+    if (k == key) return &v;
+  return nullptr;
+}
 
 // Parses YAML text (CloudFormation's short forms `!Ref X`, `!GetAtt A.B`,
 // `!Sub ...` become their long forms). Errors carry "name:line:col".

@@ -23,7 +23,7 @@ bool isCloudFormation(const CfnNode& root) {
   const CfnNode* resources = root.get("Resources");
   if (!resources || !resources->isMap()) return false;
   return std::all_of(resources->fields.begin(), resources->fields.end(),
-                     [](const auto& r) { return r.second.get("Type") != nullptr; });
+                     [](const CfnField& r) { return r.value.get("Type") != nullptr; });
 }
 
 namespace {
@@ -86,7 +86,7 @@ public:
     out.fields.clear();
     for (const auto& [k, item] : v.fields) {
       CfnNode r = resolve(item, where + "/" + k, depth + 1);
-      if (!noValue_) out.fields.emplace_back(k, std::move(r));
+      if (!noValue_) out.fields.push_back({k, std::move(r)});
       noValue_ = false;
     }
     return out;
@@ -308,7 +308,7 @@ private:
       return std::nullopt;
     }
     conditions_[name] = std::nullopt;  // a condition that refers to itself stays unknown
-    auto holds = evaluate(c->fields[0].first, c->fields[0].second, "/Conditions/" + name, depth + 1);
+    auto holds = evaluate(c->fields[0].key, c->fields[0].value, "/Conditions/" + name, depth + 1);
     conditions_[name] = holds;
     return holds;
   }
@@ -325,7 +325,7 @@ private:
     }
     std::vector<std::optional<bool>> parts;
     for (const CfnNode& item : arg.items) {
-      if (item.isMap() && item.fields.size() == 1) parts.push_back(evaluate(item.fields[0].first, item.fields[0].second, at, depth + 1));
+      if (item.isMap() && item.fields.size() == 1) parts.push_back(evaluate(item.fields[0].key, item.fields[0].value, at, depth + 1));
       else parts.push_back(std::nullopt);
     }
     if (fn == "Fn::Not" && parts.size() == 1) return parts[0] ? std::optional<bool>(!*parts[0]) : std::nullopt;
