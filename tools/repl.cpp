@@ -79,6 +79,7 @@ constexpr CommandHelp kCommands[] = {
     {"ls", "KIND [N]", "the ids of a kind's facts (the first 20, or N)"},
     {"show", "[KIND] ID", "every attribute of one fact"},
     {"type", "EXPR", "the type of an expression, without evaluating it"},
+    {"disasm", "RULE|EXPR", "the bytecode of a rule, or of an expression"},
     {"rules", "[TEXT]", "the rules in the session (those whose id contains TEXT)"},
     {"check", "[RULE...]", "evaluate every rule, or the named ones, and print the findings"},
     {"why", "KIND ID", "which services a SageMaker workload can reach, and how to fix the rest"},
@@ -186,6 +187,7 @@ Reply Session::command(std::string_view name, std::string_view args) {
     if (args.empty()) return failure("usage: :type EXPR");
     return expression(args, true);
   }
+  if (name == "disasm") return disasm(args);
   if (name == "rules") return rules(args);
   if (name == "check") return check(args);
   if (name == "why") return why(args);
@@ -310,28 +312,35 @@ Reply Session::show(std::string_view args) const {
   return answer(std::move(out));
 }
 
-Reply Session::expression(std::string_view text, bool typeOnly) {
+tl::expected<Session::Compiled, Reply> Session::compileInput(std::string_view text) {
   SourceMap& sources = *compiled_->sources;
   const uint32_t file = sources.add(fmt::format("<repl:{}>", inputs_), std::string(text));
   auto fail = [&](const Diagnostics& ds) {
     Reply r;
     r.ok = false;
     r.err = render(sources, ds, RenderOptions{options_.color});
-    return r;
+    return tl::unexpected(std::move(r));
   };
   auto expr = parseExpression(sources, file);
   if (!expr) return fail(expr.error());
   auto type = checkExpression(**expr, compiled_->program.get(), facts_->schema());
   if (!type) return fail(type.error());
-  const std::string typeName = facts_->schema().typeName(*type);
-  if (typeOnly) return answer(typeName + "\n");
+  Compiled out;
+  out.typeName = facts_->schema().typeName(*type);
   auto chunk = compileExpression(**expr, compiled_->program.get());
   if (!chunk) return fail(chunk.error());
-  EvalOptions opts;
-  opts.today = options_.today;
-  opts.reach = net::reachHookFor(*facts_);
-  if (options_.interrupt) opts.limits.cancel = [flag = options_.interrupt] { return flag->load(); };
-  auto result = evaluateExpression(**chunk, *facts_, opts);
+  out.expr = std::move(*chunk);
+  return out;
+}
+
+Reply Session::expression(std::string_view text, bool typeOnly) {
+  auto compiled = compileInput(text);
+  if (!compiled) return compiled.error();
+  const std::string& typeName = compiled->typeName;
+  if (typeOnly) return answer(typeName + "\n");
+  const CompiledExpr& chunk = *compiled->expr;
+  const EvalOptions opts = evalOptions();
+  auto result = evaluateExpression(chunk, *facts_, opts);
   if (!result) return failure(result.error().message);
   return answer(fmt::format("{} : {}\n", result->text, typeName));
 }
@@ -393,13 +402,38 @@ Reply Session::rules(std::string_view args) const {
   return answer(std::move(out));
 }
 
+namespace {
+
+// A rule named by its id or by the id's last part (`sagemaker_api`).
+bool ruleMatches(const std::string& id, std::string_view name) {
+  return id == name || (id.size() > name.size() && id.ends_with(name) && id[id.size() - name.size() - 1] == '.');
+}
+
+}  // namespace
+
+Reply Session::disasm(std::string_view args) {
+  if (args.empty()) return failure("usage: :disasm RULE or :disasm EXPR");
+  const CompiledPolicy& policy = *compiled_->policy;
+  std::vector<const CompiledRule*> found;
+  for (const CompiledRule& r : policy.rules)
+    if (ruleMatches(r.meta.id, args)) found.push_back(&r);
+  if (found.size() > 1) {
+    std::string ids;
+    for (const CompiledRule* r : found) ids += (ids.empty() ? "" : ", ") + r->meta.id;
+    return failure(fmt::format("'{}' names several rules ({}): give the whole id", args, ids));
+  }
+  if (found.size() == 1) return answer(disassemble(policy, *found[0]));
+  // Not a rule: an expression, compiled as one typed at the prompt.
+  auto compiled = compileInput(args);
+  if (!compiled) return compiled.error();
+  return answer(disassemble(*compiled->expr));
+}
+
 Reply Session::check(std::string_view args) {
   // Each argument names a rule by its id or by the id's last part.
   const std::vector<std::string> wanted = words(args);
   const CompiledPolicy& policy = *compiled_->policy;
-  auto matches = [](const std::string& id, const std::string& name) {
-    return id == name || (id.size() > name.size() && id.ends_with(name) && id[id.size() - name.size() - 1] == '.');
-  };
+  auto matches = [](const std::string& id, const std::string& name) { return ruleMatches(id, name); };
   for (const std::string& name : wanted) {
     bool any = false;
     for (const CompiledRule& r : policy.rules) any = any || matches(r.meta.id, name);
@@ -416,10 +450,7 @@ Reply Session::check(std::string_view args) {
       if (matches(id, name)) return true;
     return false;
   };
-  EvalOptions opts;
-  opts.today = options_.today;
-  opts.reach = net::reachHookFor(*facts_);
-  if (options_.interrupt) opts.limits.cancel = [flag = options_.interrupt] { return flag->load(); };
+  const EvalOptions opts = evalOptions();
   auto report = evaluate(policy, *facts_, opts);
   if (!report) return failure(report.error().message);
   ReportInput in;
@@ -430,6 +461,14 @@ Reply Session::check(std::string_view args) {
     if (selected(m.id)) in.rules.push_back(std::move(m));
   in.rulesEvaluated = in.rules.size();
   return answer(renderText(in, ReportOptions{options_.color}));
+}
+
+EvalOptions Session::evalOptions() const {
+  EvalOptions opts;
+  opts.today = options_.today;
+  opts.reach = net::reachHookFor(*facts_);
+  if (options_.interrupt) opts.limits.cancel = [flag = options_.interrupt] { return flag->load(); };
+  return opts;
 }
 
 const net::ReachEngine& Session::engine() {

@@ -13,6 +13,7 @@
 
 #include "dsl/driver.hpp"
 #include "runtime/facts.hpp"
+#include "runtime/vm.hpp"
 
 namespace ward::net { class ReachEngine; }
 
@@ -85,6 +86,13 @@ private:
   Reply command(std::string_view name, std::string_view args);
   Reply statement(std::string_view keyword, std::string_view text);
   Reply expression(std::string_view text, bool typeOnly);
+  // An expression typed at the prompt, parsed, checked and compiled as the
+  // source "<repl:N>"; the error reply otherwise.
+  struct Compiled {
+    std::shared_ptr<const CompiledExpr> expr;
+    std::string typeName;
+  };
+  tl::expected<Compiled, Reply> compileInput(std::string_view text);
 
   Reply help() const;
   Reply kinds() const;
@@ -92,6 +100,7 @@ private:
   Reply list(std::string_view args) const;
   Reply show(std::string_view args) const;
   Reply rules(std::string_view args) const;
+  Reply disasm(std::string_view args);
   Reply check(std::string_view args);
   Reply why(std::string_view args);
   Reply reach(std::string_view args);
@@ -100,6 +109,8 @@ private:
   Reply session() const;
 
   const net::ReachEngine& engine();
+  // Today's date, the reach hook, and Ctrl-C as the cancel flag.
+  EvalOptions evalOptions() const;
   std::string renderDiagnostics(const Diagnostics& ds) const;
   std::optional<KindId> kindNamed(std::string_view name) const;
   std::vector<std::string> completeExpression(std::string_view before, std::string_view word) const;

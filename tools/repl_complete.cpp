@@ -15,7 +15,7 @@ bool isWordChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-const char* const kCommandNames[] = {"help", "kinds", "attrs", "ls", "show", "type", "rules", "check",
+const char* const kCommandNames[] = {"help", "kinds", "attrs", "ls", "show", "type", "disasm", "rules", "check",
                                      "why", "reach", "load", "session", "forget", "quit"};
 
 // Words an expression or a statement may start with or contain.
@@ -137,7 +137,7 @@ std::vector<std::string> Session::complete(std::string_view before, std::string_
     } else if (index == 2) {
       for (const char* p : {"tcp", "udp", "icmp", "all"}) out.add(p);
     }
-  } else if (cmd == "check") {
+  } else if (cmd == "check" || (cmd == "disasm" && index == 0)) {
     for (const CompiledRule& r : compiled_->policy->rules) {
       out.add(r.meta.id);
       const size_t dot = r.meta.id.rfind('.');

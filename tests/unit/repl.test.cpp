@@ -116,6 +116,19 @@ TEST_CASE("repl: browsing facts") {
   CHECK(s->run(":kinds").out.find("subnet") != std::string::npos);
 }
 
+TEST_CASE("repl: :disasm lists a rule's bytecode, or an expression's") {
+  auto s = openSession();
+  REQUIRE(s->run("rule private_only { for x in subnets require x.az == \"us-east-1a\" }").ok);
+  Reply r = s->run(":disasm private_only");
+  CHECK(r.ok);
+  CHECK(r.out.starts_with("== rule private_only"));
+  CHECK(r.out.find("IterKind") != std::string::npos);
+  r = s->run(":disasm count(subnets)");
+  CHECK(r.out.starts_with("== expr count(subnets)"));
+  CHECK(r.out.find("CountKind") != std::string::npos);
+  CHECK_FALSE(s->run(":disasm count(").ok);
+}
+
 TEST_CASE("repl: unknown commands and misplaced statements are errors") {
   auto s = openSession();
   CHECK(s->run(":chek").err.find("did you mean ':check'?") != std::string::npos);
