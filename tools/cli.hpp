@@ -40,8 +40,10 @@ void printDiagnostics(const Diagnostics& ds, const Common& common);
 // prints the errors of all of them and returns false.
 bool readPolicies(const std::vector<std::string>& paths, CompileRequest& req, const Common& common);
 // Compiles `req`: on failure prints the errors and returns nothing, on
-// success prints the warnings.
-std::optional<Compilation> compileOrReport(const CompileRequest& req, const Common& common);
+// success prints the warnings (without "unused let" when `lintUnused` is
+// false: `ward eval` and `ward repl` load policies for the expressions typed
+// later, which the checker cannot see).
+std::optional<Compilation> compileOrReport(const CompileRequest& req, const Common& common, bool lintUnused = true);
 
 // Loads fact inputs (files and folders), printing warnings; nullptr on error
 // (diagnostics already printed).

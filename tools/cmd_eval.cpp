@@ -24,7 +24,7 @@ int runEval(const EvalArgs& args, const Common& common) {
   CompileRequest req;
   req.withStdlib = !args.noStdlib;
   if (!readPolicies(args.policies, req, common)) return kExitError;
-  auto compiled = compileOrReport(req, common);
+  auto compiled = compileOrReport(req, common, false);
   if (!compiled) return kExitError;
   SourceMap& sources = *compiled->sources;
   uint32_t file = sources.add("<expr>", args.expr);

@@ -42,13 +42,16 @@ bool readPolicies(const std::vector<std::string>& paths, CompileRequest& req, co
   return false;
 }
 
-std::optional<Compilation> compileOrReport(const CompileRequest& req, const Common& common) {
+std::optional<Compilation> compileOrReport(const CompileRequest& req, const Common& common, bool lintUnused) {
   auto compiled = compilePolicies(req);
   if (!compiled) {
     printDiagnostics(*compiled.error().sources, compiled.error().diagnostics, common);
     return std::nullopt;
   }
-  printDiagnostics(*compiled->sources, compiled->warnings, common);
+  Diagnostics shown;
+  for (const Diagnostic& d : compiled->warnings)
+    if (lintUnused || !d.message.starts_with("unused let ")) shown.push_back(d);
+  printDiagnostics(*compiled->sources, shown, common);
   return std::move(*compiled);
 }
 

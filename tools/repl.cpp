@@ -134,16 +134,16 @@ bool Session::recompile(const std::vector<PolicySource>& files, const std::vecto
     reply.ok = false;
     return false;
   }
-  // Warnings of what this input added, not again those shown before; and not
-  // "unused let" for a statement typed at the prompt, which is there to be
-  // used by what is typed next.
+  // Warnings of what this input added, not again those shown before.
   const SourceMap& sources = *compiled->sources;
   Diagnostics shown;
   for (const Diagnostic& d : compiled->warnings) {
     const SourceFile* file = sources.get(d.span.file);
     const std::string_view name = file ? std::string_view(file->name()) : std::string_view();
     if (!warningsFrom.empty() && name != warningsFrom) continue;
-    if (name.starts_with("<repl:") && d.message.starts_with("unused ")) continue;
+    // Lets are loaded to be used by what is typed next, which the checker
+    // cannot see.
+    if (d.message.starts_with("unused let ")) continue;
     shown.push_back(d);
   }
   reply.err += render(sources, shown, ropts);
