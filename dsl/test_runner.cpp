@@ -13,6 +13,7 @@
 #include "common/json_writer.hpp"
 #include "runtime/load/load.hpp"
 #include "runtime/net/reach.hpp"
+#include "runtime/report.hpp"
 
 namespace ward {
 
@@ -327,6 +328,69 @@ std::vector<TestOutcome> runTests(const Compilation& compilation, int64_t today,
   for (const auto& [module, test] : compilation.program->tests)
     out.push_back(runOne(compilation, *test, today, limits));
   return out;
+}
+
+namespace {
+
+struct Where {
+  std::string file;
+  LineCol at;
+};
+
+Where whereOf(const SourceMap& sources, Span span) {
+  const SourceFile* f = sources.get(span.file);
+  if (!f) return {"<test>", {}};
+  return {f->name(), f->lineCol(span.begin)};
+}
+
+}  // namespace
+
+std::string renderTestsJunit(const std::vector<TestOutcome>& outcomes, const SourceMap& sources) {
+  std::string cases;
+  size_t failed = 0;
+  for (const TestOutcome& t : outcomes) {
+    const Where w = whereOf(sources, t.span);
+    cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" line=\"{}\"", xmlEscape(w.file),
+                         xmlEscape(t.name), xmlEscape(w.file), w.at.line);
+    if (t.passed()) {
+      cases += "/>\n";
+      continue;
+    }
+    ++failed;
+    std::string body;
+    for (const TestFailure& f : t.failures) {
+      const Where fw = whereOf(sources, f.span);
+      body += fmt::format("{}:{}:{}: {}\n", fw.file, fw.at.line, fw.at.col, f.message);
+    }
+    cases += fmt::format(">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n", xmlEscape(t.failures.front().message),
+                         xmlEscape(body));
+  }
+  return fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"ward test\" tests=\"{}\" "
+      "failures=\"{}\">\n{}  </testsuite>\n</testsuites>\n",
+      outcomes.size(), failed, cases);
+}
+
+std::string renderTestsJson(const std::vector<TestOutcome>& outcomes, const SourceMap& sources) {
+  JsonWriter w;
+  size_t failed = 0;
+  w.beginObject().key("tests").beginArray();
+  for (const TestOutcome& t : outcomes) {
+    const Where where = whereOf(sources, t.span);
+    w.beginObject().field("name", t.name).field("file", where.file).field("line", where.at.line);
+    w.field("passed", t.passed()).key("failures").beginArray();
+    for (const TestFailure& f : t.failures) {
+      const Where fw = whereOf(sources, f.span);
+      w.beginObject().field("file", fw.file).field("line", fw.at.line).field("col", fw.at.col);
+      w.field("message", f.message).endObject();
+    }
+    w.endArray().endObject();
+    failed += !t.passed();
+  }
+  w.endArray().key("summary").beginObject();
+  w.field("passed", static_cast<uint64_t>(outcomes.size() - failed)).field("failed", static_cast<uint64_t>(failed));
+  w.endObject().endObject();
+  return w.take() + "\n";
 }
 
 }  // namespace ward

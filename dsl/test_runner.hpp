@@ -39,4 +39,11 @@ Result<std::string> givenFactsJson(const ast::TestBlock& test, const Schema& sch
 // evaluation keeps within `limits` (one that does not fails the test).
 std::vector<TestOutcome> runTests(const Compilation& compilation, int64_t today, const EvalLimits& limits = {});
 
+// The outcomes as JUnit XML (one test case per test block, classname the
+// file, a failure holding the unmet expectations) and as JSON
+// ({"tests": [{"name", "file", "line", "passed", "failures": [{"file",
+// "line", "col", "message"}]}], "summary": {"passed", "failed"}}).
+std::string renderTestsJunit(const std::vector<TestOutcome>& outcomes, const SourceMap& sources);
+std::string renderTestsJson(const std::vector<TestOutcome>& outcomes, const SourceMap& sources);
+
 }  // namespace ward

@@ -30,6 +30,15 @@ const char* sarifLevel(Level l) {
   return "warning";
 }
 
+template <class Location>  // SourceLocation or SourceRef
+void writeLocation(JsonWriter& w, const Location& loc) {
+  w.key("location").beginObject();
+  w.field("file", loc.file).field("line", loc.line).field("col", loc.col);
+  w.endObject();
+}
+
+}  // namespace
+
 std::string xmlEscape(std::string_view s) {
   std::string out;
   for (char c : s) {
@@ -46,15 +55,6 @@ std::string xmlEscape(std::string_view s) {
   }
   return out;
 }
-
-template <class Location>  // SourceLocation or SourceRef
-void writeLocation(JsonWriter& w, const Location& loc) {
-  w.key("location").beginObject();
-  w.field("file", loc.file).field("line", loc.line).field("col", loc.col);
-  w.endObject();
-}
-
-}  // namespace
 
 std::string fingerprint(const Finding& f) {
   uint64_t h = fnv1a(f.ruleId);

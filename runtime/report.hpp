@@ -53,6 +53,10 @@ std::string renderReport(const ReportInput& in, ReportFormat format, const Repor
 // a caller that writes them out one after the other (no copy into one string).
 std::vector<std::string> renderReportParts(const ReportInput& in, ReportFormat format, const ReportOptions& opts = {});
 
+// Text for XML attributes and content: markup characters escaped, control
+// characters other than newline and tab replaced by a space.
+std::string xmlEscape(std::string_view s);
+
 // A stable identifier of a finding across runs (rule, resource, message).
 std::string fingerprint(const Finding& f);
 

@@ -1,4 +1,6 @@
 // `ward test FILE...`: run the test blocks of policy files (docs/cli.md).
+#include <algorithm>
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -14,6 +16,7 @@ namespace {
 struct TestArgs {
   std::vector<std::string> files;
   bool noStdlib = false;
+  std::string format = "text";
 };
 
 int runTestCommand(const TestArgs& args, const Common& common) {
@@ -29,6 +32,13 @@ int runTestCommand(const TestArgs& args, const Common& common) {
 
   const std::vector<TestOutcome> outcomes = runTests(*compiled, today());
   const SourceMap& sources = *compiled->sources;
+  const bool anyFailed = std::any_of(outcomes.begin(), outcomes.end(), [](const TestOutcome& t) { return !t.passed(); });
+  if (args.format != "text") {
+    const std::string out =
+        args.format == "junit" ? renderTestsJunit(outcomes, sources) : renderTestsJson(outcomes, sources);
+    fwrite(out.data(), 1, out.size(), stdout);
+    return anyFailed ? kExitFindings : kExitOk;
+  }
   const bool color = common.useColor(stdout);
   auto paint = [&](const char* code, std::string_view text) {
     return color ? fmt::format("\033[{}m{}\033[0m", code, text) : std::string(text);
@@ -58,6 +68,8 @@ Runner addTest(CLI::App& app, Common& common) {
   auto args = std::make_shared<TestArgs>();
   app.add_option("files", args->files, "policy files whose test blocks run")->required();
   app.add_flag("--no-stdlib", args->noStdlib, "do not include the standard library");
+  app.add_option("--format", args->format, "output format: text, junit or json")
+      ->check(CLI::IsMember({"text", "junit", "json"}));
   return [args, &common] { return runTestCommand(*args, common); };
 }
 
