@@ -1,5 +1,6 @@
 // Internal: a CloudFormation template as a plain tree (from JSON or YAML),
-// and its conversion to Ward JSON facts (cloudformation.cpp).
+// and its conversion to Ward JSON facts (cloudformation.cpp); the same tree
+// holds a Terraform plan's JSON (terraform.cpp).
 #pragma once
 
 #include <optional>
@@ -78,5 +79,15 @@ bool isCloudFormation(const CfnNode& root);
 // ids are the entities' ids). Intrinsic functions are resolved where the
 // template alone decides them; `warnings` gets what could not be.
 Result<std::string> cloudFormationToWardJson(const CfnNode& root, const std::string& name, Diagnostics& warnings);
+
+// Whether a parsed document is a Terraform plan (`terraform show -json`): a
+// map with a `planned_values` map.
+bool isTerraformPlan(const CfnNode& root);
+
+// The plan's network resources as a Ward JSON facts text (terraform.cpp): a
+// resource's id is its known `id`, else its address; references to resources
+// whose ids are known only after apply are resolved through the plan's
+// configuration. `warnings` gets the values a fact needs that stay unknown.
+Result<std::string> terraformPlanToWardJson(const CfnNode& root, const std::string& name, Diagnostics& warnings);
 
 }  // namespace ward::load

@@ -170,19 +170,28 @@ void Loader::dispatch(JsonFile& j, od::document& doc) {
   bool recognised = false;
   if (type == od::json_type::object) {
     // A first pass over the top-level keys tells Ward facts from AWS output.
-    bool ward = false, template_ = false;
+    bool ward = false, template_ = false, plan = false, formatVersion = false, terraformVersion = false;
     od::object o = j.object(root);
     // It stops at the first key that decides: a Ward key, a CloudFormation
-    // template's, or an AWS collection (so it never skips a whole
-    // collection's array to get there).
+    // template's, a Terraform plan's, or an AWS collection (so it never skips
+    // a whole collection's array to get there). A plan says `format_version`
+    // and `terraform_version` first, so it is known before its big values.
     j.fields(o, [&](std::string_view key, od::value&) {
       if (key == "format" || key == "facts" || key == "intents") ward = true;
       if (key == "AWSTemplateFormatVersion" || key == "Resources") template_ = true;
-      return !ward && !template_ && !isAwsCollectionKey(key);
+      if (key == "format_version") formatVersion = true;
+      if (key == "terraform_version") terraformVersion = true;
+      if (key == "planned_values" || (formatVersion && terraformVersion)) plan = true;
+      return !ward && !template_ && !plan && !isAwsCollectionKey(key);
     });
     if (template_) {
       // Read as a whole by loadCloudFormation once this document is closed.
       cloudFormationPending_ = true;
+      return;
+    }
+    if (plan) {
+      // Likewise, by loadTerraformPlan.
+      terraformPending_ = true;
       return;
     }
     doc.rewind();
@@ -260,6 +269,12 @@ void Loader::loadText(const Source& src, simdjson::padded_string_view text) {
     source = nullptr;
     return;
   }
+  if (terraformPending_) {
+    terraformPending_ = false;
+    if (errors_.size() == errorsBefore) loadTerraformPlan(src, view);
+    source = nullptr;
+    return;
+  }
   if (errors_.size() == errorsBefore) finishFile(j);
   source = nullptr;
 }
@@ -268,15 +283,7 @@ void Loader::loadText(const Source& src, simdjson::padded_string_view text) {
 // keys) is converted to Ward JSON facts, which load as any Ward file does.
 void Loader::loadCloudFormation(const Source& src, std::string_view text, bool yaml) {
   auto tree = yaml ? parseYaml(text, src.name) : parseJsonTree(text, src.name);
-  if (!tree) {
-    if (auto se = yaml ? std::nullopt : findSyntaxError(text, std::min(limits.maxDepth, kHardDepthLimit))) {
-      auto [line, col] = lineColOf(text, se->offset);
-      error(inputError(fmt::format("{}:{}:{}", src.name, line, col), "malformed JSON: " + se->message));
-      return;
-    }
-    for (Diagnostic& d : tree.error()) error(std::move(d));
-    return;
-  }
+  if (!tree) return treeError(src, text, yaml, tree.error());
   if (!isCloudFormation(*tree)) {
     b.warn(inputWarning(src.name, yaml ? "a YAML file that is not a CloudFormation template (no Resources, each with a Type); "
                                          "the file is ignored"
@@ -286,13 +293,44 @@ void Loader::loadCloudFormation(const Source& src, std::string_view text, bool y
   }
   Diagnostics warnings;
   auto facts = cloudFormationToWardJson(*tree, src.name, warnings);
-  for (Diagnostic& w : warnings) b.warn(std::move(w));
-  if (!facts) {
-    for (Diagnostic& d : facts.error()) error(std::move(d));
+  loadConverted(src, facts, warnings);
+}
+
+// A Terraform plan (`terraform show -json plan.out`, recognised by its
+// top-level keys) is converted to Ward JSON facts in the same way.
+void Loader::loadTerraformPlan(const Source& src, std::string_view text) {
+  auto tree = parseJsonTree(text, src.name);
+  if (!tree) return treeError(src, text, false, tree.error());
+  if (!isTerraformPlan(*tree)) {
+    b.warn(inputWarning(src.name, "a Terraform JSON document without planned_values (a state file, or the plan of "
+                                  "an empty configuration): nothing to load; the file is ignored"));
     return;
   }
-  // Errors in the converted text (a CIDR block the template got wrong, say)
-  // name the template; their pointers are into the facts it became.
+  Diagnostics warnings;
+  auto facts = terraformPlanToWardJson(*tree, src.name, warnings);
+  loadConverted(src, facts, warnings);
+}
+
+// JSON that the tree reader refused: the syntax checker's line and column
+// when it finds the fault, else the reader's own errors (YAML's carry theirs).
+void Loader::treeError(const Source& src, std::string_view text, bool yaml, Diagnostics errors) {
+  if (auto se = yaml ? std::nullopt : findSyntaxError(text, std::min(limits.maxDepth, kHardDepthLimit))) {
+    auto [line, col] = lineColOf(text, se->offset);
+    error(inputError(fmt::format("{}:{}:{}", src.name, line, col), "malformed JSON: " + se->message));
+    return;
+  }
+  for (Diagnostic& d : errors) error(std::move(d));
+}
+
+// The Ward JSON a template or plan became, loaded under the input's name.
+// Errors in it (a CIDR block the input got wrong, say) name the input,
+// followed by "(as Ward facts)": their pointers are into the facts.
+void Loader::loadConverted(const Source& src, const Result<std::string>& facts, Diagnostics& warnings) {
+  for (Diagnostic& w : warnings) b.warn(std::move(w));
+  if (!facts) {
+    for (const Diagnostic& d : facts.error()) error(d);
+    return;
+  }
   Source converted = src;
   converted.name = src.name + " (as Ward facts)";
   const simdjson::padded_string padded(*facts);

@@ -1,6 +1,6 @@
 // Loading fact bases: Ward's own JSON fact format, folders of AWS CLI
-// `describe-*` outputs and CloudFormation templates (JSON or YAML),
-// auto-detected and merged into one FactBase.
+// `describe-*` outputs, CloudFormation templates (JSON or YAML) and Terraform
+// plans, auto-detected and merged into one FactBase.
 #pragma once
 
 #include <atomic>
@@ -50,7 +50,7 @@ struct LoadLimits {
 // non-canonical CIDR blocks) are in the result's warnings().
 Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>& paths, const LoadLimits& = {});
 
-// Loads one text: Ward facts, one AWS CLI output or a CloudFormation template,
+// Loads one text: Ward facts, one AWS CLI output, a CloudFormation template or a Terraform plan,
 // detected by content (YAML when `name` ends in .yaml, .yml or .template).
 // `name` is what diagnostics call it.
 Result<std::shared_ptr<const FactBase>> loadFactsFromJson(std::string_view json, std::string_view name,

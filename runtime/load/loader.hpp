@@ -58,6 +58,9 @@ public:
   // A CloudFormation template (cloudformation.cpp), YAML or JSON: converted
   // to Ward facts and loaded, or its errors recorded.
   void loadCloudFormation(const Source& src, std::string_view text, bool yaml);
+  // A Terraform plan (`terraform show -json`, terraform.cpp): converted to
+  // Ward facts and loaded, or its errors recorded.
+  void loadTerraformPlan(const Source& src, std::string_view text);
   // After every input: fills in region and account where a folder's other
   // files reveal them.
   void finish();
@@ -92,6 +95,8 @@ public:
 
 private:
   void finishFile(JsonFile& j);
+  void treeError(const Source& src, std::string_view text, bool yaml, Diagnostics errors);
+  void loadConverted(const Source& src, const Result<std::string>& facts, Diagnostics& warnings);
   void dispatch(JsonFile& j, simdjson::ondemand::document& doc);
 
   std::unique_ptr<KindAttrs> kindAttrs_;
@@ -108,6 +113,7 @@ private:
   FolderFacts* folder_ = nullptr;  // of the input being read
   std::map<std::string, int> warnCounts_;  // per category, for the current file
   bool cloudFormationPending_ = false;     // dispatch found a JSON template
+  bool terraformPending_ = false;          // dispatch found a Terraform plan
 };
 
 // Format readers. Each reads the root value of one file.

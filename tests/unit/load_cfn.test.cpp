@@ -2,21 +2,20 @@
 // shared Studio-in-a-VPC template and its failing twin, intrinsic functions,
 // what AWS adds to a VPC on its own, and errors and warnings.
 #include <doctest/doctest.h>
-#include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "runtime/load/load.hpp"
 #include "runtime/net/reach.hpp"
 #include "runtime/net/why.hpp"
+#include "tests/unit/fact_probe.hpp"
 
 #ifndef WARD_SOURCE_ROOT
 #define WARD_SOURCE_ROOT "."
 #endif
 
 using namespace ward;
+using namespace ward::probe;
 
 namespace {
 
@@ -26,13 +25,8 @@ std::string sharedDir() {
 }
 
 std::string studioTemplate() {
-  const std::string path = sharedDir() + "/fixtures/cloudformation/sagemaker-studio-domain-in-vpc.yaml";
-  INFO("template: ", path, " (set WARD_SHARED to the shared/ folder)");
-  std::ifstream in(path);
-  REQUIRE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  INFO("set WARD_SHARED to the shared/ folder if it is not beside the repository");
+  return readFile(sharedDir() + "/fixtures/cloudformation/sagemaker-studio-domain-in-vpc.yaml");
 }
 
 // The template without one top-level resource (its block runs to the next
@@ -50,53 +44,6 @@ std::string withoutResource(const std::string& yaml, const std::string& name) {
     ++end;
   }
   return yaml.substr(0, start) + (end == std::string::npos ? std::string("\n") : yaml.substr(end));
-}
-
-std::shared_ptr<const FactBase> load(const std::string& text, const std::string& name) {
-  auto facts = loadFactsFromJson(text, name);
-  REQUIRE_MESSAGE(facts.has_value(), (facts ? std::string() : facts.error().front().message));
-  return *facts;
-}
-
-Value attr(const FactBase& fb, const std::string& kind, const std::string& id, const std::string& name) {
-  const Schema& s = fb.schema();
-  auto k = s.findKind(kind);
-  REQUIRE(k);
-  auto i = fb.find(*k, id);
-  INFO(kind, " ", id);
-  REQUIRE(i);
-  auto a = s.kind(*k).find(name);
-  REQUIRE(a);
-  return fb.get(*k, *i, *a);
-}
-
-std::string text(const FactBase& fb, const std::string& kind, const std::string& id, const std::string& name) {
-  return fb.format(attr(fb, kind, id, name));
-}
-
-size_t count(const FactBase& fb, const std::string& kind) { return fb.count(*fb.schema().findKind(kind)); }
-
-// A security group's rules, one line each: "in tcp 443 0.0.0.0/0", sorted.
-std::vector<std::string> rulesOf(const FactBase& fb, const std::string& group) {
-  const Schema& s = fb.schema();
-  const KindId k = *s.findKind("sg_rule");
-  const KindDef& def = s.kind(k);
-  std::vector<std::string> out;
-  for (EntityIndex i = 0; i < fb.count(k); ++i) {
-    if (fb.format(fb.get(k, i, *def.find("group"))) != group) continue;
-    const Value cidr = fb.get(k, i, *def.find("cidr"));
-    const Value peer = cidr.isNull() ? fb.get(k, i, *def.find("source_group")) : cidr;
-    out.push_back(fmt::format("{} {} {}", fb.format(fb.get(k, i, *def.find("egress"))) == "true" ? "out" : "in",
-                              fb.format(fb.get(k, i, *def.find("traffic"))), fb.format(peer)));
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::string warnings(const FactBase& fb) {
-  std::string out;
-  for (const Diagnostic& d : fb.warnings()) out += d.where + ": " + d.message + "\n";
-  return out;
 }
 
 }  // namespace
