@@ -69,7 +69,12 @@ std::optional<std::string_view> Aws::peek(od::object& o, std::string_view key) {
   // the reference. (Only an object holding the key twice, first written
   // with escapes, reads differently: here the plain spelling wins.)
   od::value v;
-  if (o.find_field(key).get(v) == simdjson::SUCCESS) {
+  const simdjson::error_code lookup = o.find_field(key).get(v);
+  // A malformed object (cut short, say) reports its error here: the iterator
+  // is unusable after it, and rewinding it is undefined (simdjson's
+  // development checks, on in unoptimised builds, crash on it).
+  if (lookup != simdjson::SUCCESS && lookup != simdjson::NO_SUCH_FIELD) j.check(lookup);
+  if (lookup == simdjson::SUCCESS) {
     std::string_view tok = j.raw(v);
     if (!tok.empty() && tok[0] == '"') {
       const char* end = findQuoteOrBackslash(tok.data() + 1);

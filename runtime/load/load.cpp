@@ -31,8 +31,10 @@ namespace load {
 namespace {
 
 // The recursion of JsonFile::skip is bounded by the depth limit; this keeps a
-// caller's generous limit from turning into a stack overflow.
-constexpr uint32_t kHardDepthLimit = 1024;
+// caller's generous limit from turning into a stack overflow. It stays below
+// the On-Demand parser's own depth (1024 levels, whose last one it must never
+// reach: its development checks, on in unoptimised builds, abort there).
+constexpr uint32_t kHardDepthLimit = 1000;
 
 bool isBlank(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
