@@ -60,6 +60,7 @@ std::shared_ptr<const FactBase> reportLoad(const Result<std::shared_ptr<const Fa
 // that runs it once the command line has been parsed.
 using Runner = std::function<int()>;
 Runner addCheck(CLI::App& app, Common& common);
+Runner addDiff(CLI::App& app, Common& common);
 Runner addEval(CLI::App& app, Common& common);
 Runner addFmt(CLI::App& app, Common& common);
 Runner addDisasm(CLI::App& app, Common& common);

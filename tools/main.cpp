@@ -129,6 +129,7 @@ int main(int argc, char** argv) {
     runners.emplace_back(sub, fn(*sub, common));
   };
   add("check", "evaluate policies over a fact base and report findings", addCheck);
+  add("diff", "the findings a change adds and clears: policies over the facts before and after it", addDiff);
   add("eval", "evaluate one expression over a fact base", addEval);
   add("fmt", "reformat the whitespace of policy files (indentation, blank lines)", addFmt);
   add("disasm", "print the bytecode of a policy file", addDisasm);

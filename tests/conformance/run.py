@@ -124,7 +124,7 @@ class Case:
                 os.path.join(ROOT, "tests", "conformance", "facts", "empty.json"), self.cwd)
         policy = os.path.basename(self.path)
         cmd = list(args)
-        if cmd[0] in ("check", "disasm", "eval", "test", "repl", "fmt"):
+        if cmd[0] in ("check", "disasm", "eval", "test", "repl", "fmt", "diff"):
             if cmd[0] in ("disasm", "fmt"):
                 cmd += [policy]
             elif cmd[0] == "test":
@@ -133,7 +133,8 @@ class Case:
                 cmd += ["--policy", policy]
                 for extra in extra_policies:
                     cmd += ["--policy", os.path.join(self.paths_root, extra) if self.paths_root else extra]
-                cmd += ["--facts", facts]
+                if cmd[0] != "diff":  # diff names its --before and --after facts in `# args:`
+                    cmd += ["--facts", facts]
             if cmd[0] == "eval" and eval_expr is not None:
                 cmd += ["--", eval_expr]
         problems = []
