@@ -32,5 +32,15 @@ replay policy fuzz/regressions/policy $(find stdlib/aws tests/conformance exampl
 # shellcheck disable=SC2046
 replay facts fuzz/regressions/facts $(find tests/conformance/facts examples/estates stdlib/tests -name '*.json' -size -64k | sort)
 replay cfn fuzz/regressions/cfn
+# The REPL harness replays the REPL conformance cases' inputs (their
+# `# input:` lines, one session per case) and its own regressions.
+repl_seeds=$(mktemp -d)
+trap 'rm -rf "$repl_seeds"' EXIT
+for f in tests/conformance/repl/*.ward; do
+  sed -nE 's/^# input: ?//p' "$f" >"$repl_seeds/$(basename "$f" .ward).txt"
+done
+mkdir -p "$repl_seeds/regressions"
+[ -d fuzz/regressions/repl ] && cp fuzz/regressions/repl/* "$repl_seeds/regressions/" 2>/dev/null
+replay repl "$repl_seeds" "$repl_seeds/regressions"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
