@@ -48,7 +48,8 @@ fi
 if command -v jq >/dev/null; then
   tally < <(check_answers jq "$tmp/S" "$(jq_answers "$tmp/S")")
 else
-  echo "SKIP jq: not installed and apt-get could not install it (every check above also needs jq)"
+  # scripts/setup installs jq: a missing peer is a failed check, not a skipped one.
+  echo "FAIL jq: not installed and apt-get could not install it"; failed=$((failed + 1))
 fi
 
 if command -v sqlite3 >/dev/null; then
@@ -58,7 +59,7 @@ if command -v sqlite3 >/dev/null; then
     echo "FAIL sqlite3 import"; failed=$((failed + 1))
   fi
 else
-  echo "SKIP sqlite3: not installed and apt-get could not install it"
+  echo "FAIL sqlite3: not installed and apt-get could not install it"; failed=$((failed + 1))
 fi
 
 echo "$passed passed, $failed failed"

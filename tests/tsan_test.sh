@@ -40,6 +40,6 @@ line=$(grep -E '^\[doctest\] test cases:' "$log" | tail -n 1)
 p=$(echo "$line" | sed -nE 's/.*\| *([0-9]+) passed.*/\1/p')
 f=$(echo "$line" | sed -nE 's/.*\| *([0-9]+) failed.*/\1/p')
 p=${p:-0}; f=${f:-1}
-if grep -q 'WARNING: ThreadSanitizer' "$log" || [ "$status" -ne 0 ]; then [ "$f" -eq 0 ] && f=1; fi
+if grep -q 'WARNING: ThreadSanitizer' "$log" || [ "$status" -ne 0 ] || [ "$p" -eq 0 ]; then [ "$f" -eq 0 ] && f=1; fi
 echo "$p passed, $f failed"
 [ "$f" -eq 0 ]

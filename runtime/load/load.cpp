@@ -303,6 +303,8 @@ void Loader::loadCloudFormation(const Source& src, std::string_view text, bool y
 void Loader::loadTerraformPlan(const Source& src, std::string_view text) {
   auto tree = parseJsonTree(text, src.name);
   if (!tree) return treeError(src, text, false, tree.error());
+  if (const CfnNode* planned = tree->get("planned_values"); planned && !planned->isMap())
+    return error(inputError(src.name + " at /planned_values", "expected an object"));
   if (!isTerraformPlan(*tree)) {
     b.warn(inputWarning(src.name, "a Terraform JSON document without planned_values (a state file, or the plan of "
                                   "an empty configuration): nothing to load; the file is ignored"));

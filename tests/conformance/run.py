@@ -10,7 +10,7 @@ A case runs the real `ward` binary and checks what its header comments say:
     # expect: finding RULE on RESOURCE    (the exact set of unexempted findings, from a JSON run)
     # expect: no findings
     # expect error: LINE:COL: MESSAGE     (stderr has "<file>:LINE:COL: error: MESSAGE")
-    # expect stdout: TEXT                 (stdout contains TEXT)
+    # expect stdout: TEXT                 (stdout contains TEXT; for `eval`, TEXT is a whole line of stdout)
     # expect stderr: REGEX                (some line of stderr matches REGEX)
     # rule: RULE-ID                       (compare only this rule's findings)
     # expect message: TEXT                (some compared finding's message contains TEXT)
@@ -18,9 +18,12 @@ A case runs the real `ward` binary and checks what its header comments say:
     # eval: EXPR                          (run `ward eval --no-stdlib` on EXPR, with the case as --policy)
     # input: LINE                         (a line of standard input, for `# args: repl`; repeatable)
     # deterministic                       (run the JSON check twice: it must parse and be byte-identical)
+    # helper                              (not a case: a module other cases pass with `# policy:`)
 
 When <name>.golden exists, stdout and stderr of the run must equal it byte for
-byte; `--update` rewrites goldens after a reviewed change. Markdown files
+byte; `--update` rewrites goldens after a reviewed change. A .ward case must
+assert something (an `# exit:`, an `# expect...` line, `# deterministic` or a
+golden); `# expect:` and `# expect message:` need a `check` run. Markdown files
 (docs) are cases too: each ```ward block must compile and pass its own
 `# expect` lines; a block's `# facts:` and `# policy:` paths are relative to
 the repository. The last line is "N passed, N failed".
@@ -36,7 +39,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 WARD = os.environ.get("WARD", os.path.join(ROOT, "build", "tools", "ward"))
 DIRECTIVE = re.compile(
     r"^\s*#\s*(args|facts|exit|rule|expect|expect error|expect stdout|expect stderr|expect message|policy|eval|input):\s*(.*?)\s*$"
-    r"|^\s*#\s*(deterministic)\s*$")
+    r"|^\s*#\s*(deterministic|helper)\s*$")
 
 
 def directives(text):
@@ -138,6 +141,13 @@ class Case:
             if cmd[0] == "eval" and eval_expr is not None:
                 cmd += ["--", eval_expr]
         problems = []
+        golden = os.path.splitext(self.path)[0] + ".golden"
+        asserts = (exit_code is not None or errors or stdout_has or stderr_matches or want_findings is not None
+                   or messages or deterministic or os.path.exists(golden) or update)
+        if not asserts and self.path.endswith(".ward") and self.paths_root is None:
+            problems.append("the case asserts nothing: add an `# exit:` or `# expect` line, or a golden")
+        if (want_findings is not None or messages) and cmd[0] != "check":
+            problems.append(f"`# expect:` and `# expect message:` are checked only for `check`, not `{cmd[0]}`")
         code, out, err = run(cmd, self.cwd, stdin)
         json_cmd = as_json(cmd)
         if code not in allowed:
@@ -148,7 +158,7 @@ class Case:
             if needle not in err:
                 problems.append(f"stderr lacks: {needle}\n--- stderr:\n{err}")
         for s in stdout_has:
-            if s not in out:
+            if (s not in out.splitlines()) if cmd[0] == "eval" else (s not in out):
                 problems.append(f"stdout lacks: {s}\n--- stdout:\n{out}")
         for pattern in stderr_matches:
             if not any(re.search(pattern, line) for line in err.splitlines()):
@@ -174,7 +184,6 @@ class Case:
                 problems.append(f"json output unreadable: {ex}\n{runs[0][:500]}")
             if runs[0] != runs[1]:
                 problems.append("json output differs between two runs")
-        golden = os.path.splitext(self.path)[0] + ".golden"
         actual = f"exit: {code}\n--- stdout\n{out}--- stderr\n{err}"
         if os.path.exists(golden) or update:
             if update and self.path.endswith(".ward"):
@@ -228,7 +237,9 @@ def collect(paths):
             files = [os.path.join(d, f) for d, _, fs in os.walk(p) for f in fs]
         for f in sorted(files):
             if f.endswith(".ward"):
-                cases.append(Case(os.path.abspath(f), open(f).read()))
+                text = open(f).read()
+                if ("helper", "") not in directives(text):
+                    cases.append(Case(os.path.abspath(f), text))
             elif f.endswith(".md"):
                 cases.extend(markdown_cases(f))
     return cases

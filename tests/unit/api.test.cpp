@@ -352,20 +352,30 @@ TEST_CASE("host kinds and host functions") {
 }
 
 TEST_CASE("a host function that returns the wrong type or throws fails the evaluation") {
-  Engine e;
-  e.useStdlib(false);
-  REQUIRE(e.declareFunction("liar", "(string) -> bool",
-                            [](std::span<const HostValue>) { return HostValue::ofString("yes"); }));
-  REQUIRE(e.declareFunction("thrower", "(string) -> bool", [](std::span<const HostValue>) -> HostValue {
-    throw std::runtime_error("boom");
-  }));
-  REQUIRE(e.addPolicySource("h.ward", "rule a {\n  for g in security_groups\n  require liar(g.id)\n}\n"
-                                      "rule b {\n  for g in security_groups\n  require thrower(g.id)\n}\n"));
-  auto p = e.compile();
-  REQUIRE_MESSAGE(p, (p ? "" : p.error().rendered));
-  auto r = e.evaluate(*p, facts(e, estate(2)));
-  // Either the whole evaluation fails or the rules report; nothing escapes.
-  if (!r) CHECK(r.error().code == ErrorCode::Runtime);
+  // One rule per engine: the first runtime error ends an evaluation, so a
+  // second rule in the same policy would never reach its call.
+  auto failureOf = [](std::string_view name, HostCallback fn) {
+    Engine e;
+    e.useStdlib(false);
+    REQUIRE(e.declareFunction(std::string(name), "(string) -> bool", std::move(fn)));
+    REQUIRE(e.addPolicySource("h.ward", "rule a {\n  for g in security_groups\n  require " + std::string(name) + "(g.id)\n}\n"));
+    auto p = e.compile();
+    REQUIRE_MESSAGE(p, (p ? "" : p.error().rendered));
+    auto r = e.evaluate(*p, facts(e, estate(2)));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == ErrorCode::Runtime);
+    return r.error().rendered;
+  };
+  SUBCASE("a result of the wrong type") {
+    const std::string text = failureOf("liar", [](std::span<const HostValue>) { return HostValue::ofString("yes"); });
+    CHECK_MESSAGE(text.find("host function liar returned a string, which its signature does not allow") != std::string::npos, text);
+  }
+  SUBCASE("an exception") {
+    const std::string text = failureOf("thrower", [](std::span<const HostValue>) -> HostValue {
+      throw std::runtime_error("boom");
+    });
+    CHECK_MESSAGE(text.find("host function thrower failed: boom") != std::string::npos, text);
+  }
 }
 
 TEST_CASE("policy errors carry structured diagnostics") {

@@ -5,6 +5,9 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <map>
+#include <string>
+
 #include "tests/unit/vm_fixture.hpp"
 
 using namespace ward;
@@ -383,12 +386,14 @@ TEST_CASE("the step budget runs out at the same element with and without the fil
   f.rule(m, "count_filtered", {}, "count(s in subnets where not s.private) == 0");
   f.rule(m, "count_plain", {}, "count(s in subnets where true and not s.private) == 0");
   auto p = compileFixture(f);
+  std::map<std::string, uint64_t> steps;
   for (const char* id : {"aws.net.filtered", "aws.net.plain", "aws.net.kind_filtered", "aws.net.kind_plain",
                          "aws.net.count_filtered", "aws.net.count_plain"}) {
     CAPTURE(id);
     const CompiledPolicy one = onlyRule(*p, id);
     auto full = evaluate(one, *fb);
     REQUIRE(full);
+    steps[id] = full->steps;
     CHECK(full->findings.size() == (std::string(id).find("kind") != std::string::npos ? 2 : 1));
     // Every budget short of the whole evaluation fails; the whole one does not.
     EvalOptions o;
@@ -401,6 +406,10 @@ TEST_CASE("the step budget runs out at the same element with and without the fil
     o.limits.maxSteps = full->steps;
     CHECK(evaluate(one, *fb, o));
   }
+  // A filter charges each element the steps of the condition it replaces.
+  CHECK(steps["aws.net.filtered"] == steps["aws.net.plain"]);
+  CHECK(steps["aws.net.kind_filtered"] == steps["aws.net.kind_plain"]);
+  CHECK(steps["aws.net.count_filtered"] == steps["aws.net.count_plain"]);
 }
 
 }  // TEST_SUITE

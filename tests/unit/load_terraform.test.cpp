@@ -193,24 +193,49 @@ TEST_CASE("terraform: errors and odd plans") {
   CHECK(bad.error().front().where.starts_with("broken.json:2:"));
   CHECK(bad.error().front().message.starts_with("malformed JSON"));
 
-  // planned_values with garbage inside: an error or a warning, never a crash.
-  for (const char* garbage :
-       {R"({"planned_values": 5})", R"({"planned_values": {"root_module": [1, 2]}})",
-        R"({"planned_values": {"root_module": {"resources": {"x": 1}, "child_modules": "no"}}})",
-        R"({"planned_values": {"root_module": {"resources": [1, {"address": 2}, {"address": "aws_vpc.v", "type": "aws_vpc",
+  // planned_values with garbage inside: each gives its own error or warning,
+  // never a crash and never a silent partial load.
+  struct Odd {
+    const char* text;
+    bool error;
+    std::vector<const char*> said;  // in the error, or among the warnings
+  };
+  const Odd odd[] = {
+      {R"({"planned_values": 5})", true, {"odd.json at /planned_values: expected an object"}},
+      {R"({"planned_values": {"root_module": [1, 2]}})", true,
+       {"odd.json at /planned_values/root_module: expected an object"}},
+      {R"({"planned_values": {"root_module": {"resources": {"x": 1}, "child_modules": "no"}}})", false,
+       {"/planned_values/root_module/resources is not a list; its resources are left out"}},
+      {R"({"planned_values": {"root_module": {"resources": [1, {"address": 2}, {"address": "aws_vpc.v", "type": "aws_vpc",
             "name": "v", "values": [true]}]}}, "configuration": [], "resource_changes": {"a": 1}})",
-        R"({"format_version": "1.0", "terraform_version": "1.5.0", "values": {"root_module": {}}})",
-        R"({"format_version": "1.0", "terraform_version": "1.5.0", "planned_values": {"root_module": {"resources": [
+       false,
+       {"/planned_values/root_module/resources/0: a resource without address, type and name; it is left out",
+        "/planned_values/root_module/resources/1: a resource without address, type and name; it is left out",
+        "aws_vpc.v: its values are not an object; only its configuration is read"}},
+      {R"({"format_version": "1.0", "terraform_version": "1.5.0", "values": {"root_module": {}}})", false,
+       {"a Terraform JSON document without planned_values (a state file, or the plan of an empty configuration)"}},
+      {R"({"format_version": "1.0", "terraform_version": "1.5.0", "planned_values": {"root_module": {"resources": [
             {"address": "aws_route.r", "type": "aws_route", "name": "r", "values": {"route_table_id": {"x": [1]},
              "destination_cidr_block": ["a"]}},
             {"address": "aws_security_group.g", "type": "aws_security_group", "name": "g", "values": {"ingress": [1, [2],
              {"cidr_blocks": "10.0.0.0/8", "protocol": {"p": 1}}]}}]}},
             "configuration": {"root_module": {"resources": [{"address": "aws_route.r", "expressions":
-             {"gateway_id": {"references": ["aws_route.r.gateway_id", "var.", "module..x", "aws_x[", "aws_x.y[\"a"]}}}]}}})"}) {
-    INFO(std::string(garbage));
-    auto facts = loadFactsFromJson(garbage, "odd.json");
-    if (facts) CHECK_FALSE(warnings(**facts).empty());
-    else CHECK_FALSE(facts.error().empty());
+             {"gateway_id": {"references": ["aws_route.r.gateway_id", "var.", "module..x", "aws_x[", "aws_x.y[\"a"]}}}]}}})",
+       false,
+       {"aws_route.r: route_table_id is not a single value; the value is left unset",
+        "aws_security_group.g: ingress[0] is not a block (an object); the value is left unset",
+        "aws_security_group.g: ingress[1] is not a block (an object); the value is left unset",
+        "aws_security_group.g ingress[2]: protocol is not a single value; the value is left unset"}},
+  };
+  for (const Odd& o : odd) {
+    INFO(std::string(o.text));
+    auto facts = loadFactsFromJson(o.text, "odd.json");
+    REQUIRE(bool(facts) != o.error);
+    std::string said;
+    if (facts) said = warnings(**facts);
+    else
+      for (const Diagnostic& d : facts.error()) said += d.where + ": " + d.message + "\n";
+    for (const char* s : o.said) CHECK_MESSAGE(said.find(s) != std::string::npos, s << "\nnot in:\n" << said);
   }
 
   // A major format version Ward does not know is refused.
