@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -19,11 +20,13 @@ namespace ward::repl {
 
 namespace {
 
+// The grammar's whitespace (PEGTL's `space`), so that a name found here is
+// the name the parser finds.
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
-    s.remove_suffix(1);
+  while (!s.empty() && isSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && isSpace(s.back())) s.remove_suffix(1);
   return s;
 }
 
@@ -360,12 +363,22 @@ Reply Session::statement(std::string_view keyword, std::string_view text) {
   next.push_back(st);
   Reply reply;
   const std::string source = fmt::format("<repl:{}>", st.input);
+  std::optional<Compilation> previous = compiled_;
   if (!recompile(files_, next, source, reply)) return reply;
-  statements_ = std::move(next);
+  std::vector<Statement> kept = std::exchange(statements_, std::move(next));
+  // A statement that compiles but whose value or findings cannot be
+  // evaluated (a runtime error, a limit) fails like any other input: the
+  // session goes back to what it was.
+  auto undoIfFailed = [&] {
+    if (reply.ok) return;
+    statements_ = std::move(kept);
+    compiled_ = std::move(previous);
+    reply.err += fmt::format("note: {} was not kept\n", st.name.empty() ? st.keyword : st.keyword + " " + st.name);
+  };
   if (keyword == "let") {
     // Show the value, as an expression naming the let would.
     Reply value = expression(st.name, false);
-    reply.out = st.name + " = " + value.out;
+    reply.out = value.ok ? st.name + " = " + value.out : "";
     reply.err += value.err;
     reply.ok = value.ok;
   } else if (keyword == "def") {
@@ -385,6 +398,7 @@ Reply Session::statement(std::string_view keyword, std::string_view text) {
   } else {
     reply.out = "exemption added\n";
   }
+  undoIfFailed();
   return reply;
 }
 

@@ -59,6 +59,33 @@ TEST_CASE("repl: an error points at the input that caused it and changes nothing
   CHECK_FALSE(s->run("n").ok);  // the failed let was not kept
 }
 
+TEST_CASE("repl: a statement that compiles but cannot be evaluated is not kept either") {
+  auto s = openSession();
+  REQUIRE(s->run("let n = 1").ok);
+  Reply r = s->run("let n = 9223372036854775807 + 1");
+  CHECK_FALSE(r.ok);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("integer overflow") != std::string::npos);
+  CHECK(r.err.find("note: let n was not kept") != std::string::npos);
+  CHECK(s->run("n").out == "1 : int\n");  // the earlier n is back
+  r = s->run("rule big {\n  for x in subnets\n  require 9223372036854775807 + count(subnets) > 0\n}");
+  CHECK_FALSE(r.ok);
+  CHECK(r.err.find("note: rule big was not kept") != std::string::npos);
+  CHECK(s->statements().size() == 1);
+  CHECK_FALSE(s->run(":check big").ok);
+}
+
+TEST_CASE("repl: a statement's name is found after any whitespace the grammar skips") {
+  auto s = openSession();
+  Reply r = s->run("let\v\f n = 3");
+  CHECK(r.ok);
+  CHECK(r.out == "n = 3 : int\n");
+  REQUIRE(s->statements().size() == 1);
+  CHECK(s->statements()[0].name == "n");
+  REQUIRE(s->run("let n = 4").ok);  // replaces it
+  CHECK(s->statements().size() == 1);
+}
+
 TEST_CASE("repl: lets, defs and rules are kept, and a later one of the same name replaces the earlier") {
   auto s = openSession();
   Reply r = s->run("let n = count(subnets)");
