@@ -7,6 +7,10 @@
 #include <algorithm>
 #include <functional>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <fmt/format.h>
 
 #include "dsl/compiler.hpp"
@@ -110,6 +114,40 @@ SourceLocation Compiler::locationOf(Span s) const {
   return loc;
 }
 
+namespace {
+
+// True when `text` has no tab, line feed or carriage return and no two
+// spaces in a row.
+bool plainSpacing(std::string_view text) {
+  const char* p = text.data();
+  const char* end = p + text.size();
+  bool prevSpace = false;
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n'),
+                cr = _mm_set1_epi8('\r');
+  for (; end - p >= 16; p += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i other = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)), _mm_cmpeq_epi8(v, cr));
+    if (_mm_movemask_epi8(other) != 0) return false;
+    const auto spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)));
+    // A space at bit i followed by one at bit i + 1, or the block's first
+    // byte a space after a space that ended the last block.
+    if ((spaces & (spaces >> 1)) != 0 || (prevSpace && (spaces & 1u))) return false;
+    prevSpace = (spaces >> 15) & 1u;
+  }
+#endif
+  for (; p != end; ++p) {
+    const char c = *p;
+    if (c == '\t' || c == '\n' || c == '\r') return false;
+    const bool isSpace = c == ' ';
+    if (isSpace && prevSpace) return false;
+    prevSpace = isSpace;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string Compiler::textOf(const Expr& e) const {
   const SourceFile* f = fileOf(e.span);
   if (!f || e.span.end <= e.span.begin || e.span.end > f->text().size()) return printExpr(e);
@@ -118,6 +156,11 @@ std::string Compiler::textOf(const Expr& e) const {
   // Optimization: sized once and copied a run of non-blanks at a time.
   std::string_view text = std::string_view(f->text()).substr(e.span.begin, e.span.end - e.span.begin);
   auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  // Optimization: most conditions are written on one line with single
+  // spaces, so the text is taken as it is once a scan sixteen bytes at a
+  // time finds nothing to change (no tab, line break or carriage return, no
+  // two blanks in a row, no blank at either end).
+  if (!text.empty() && !blank(text.front()) && !blank(text.back()) && plainSpacing(text)) return std::string(text);
   std::string out;
   out.reserve(text.size());
   size_t i = 0;

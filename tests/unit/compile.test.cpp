@@ -602,3 +602,28 @@ TEST_CASE("the string table holds each string once, however many uses and growth
   CHECK(all.size() > 100);
   CHECK(std::set<std::string>(all.begin(), all.end()).size() == all.size());
 }
+
+TEST_CASE("a rule's texts show each run of blanks in the source as one space") {
+  // Texts of both kinds: taken as written (one line, single spaces) and
+  // rewritten (tabs, line breaks, spaces in a row), the runs placed on both
+  // sides of a sixteen-byte boundary, where textOf's scan changes blocks.
+  auto requireText = [](const std::string& require) {
+    CompileRequest req;
+    req.withStdlib = false;
+    req.sources.push_back(PolicySource{"t.ward", "package t\nrule r {\n  for v in vpcs\n  require " + require + "\n}\n"});
+    auto r = compilePolicies(req);
+    REQUIRE(r);
+    const CompiledRule* rule = r->policy->findRule("t.r");
+    REQUIRE(rule != nullptr);
+    return rule->requireText;
+  };
+  CHECK(requireText("v.is_default == false and v.id != \"vpc-1\"") == "v.is_default == false and v.id != \"vpc-1\"");
+  // Two spaces at 15-16, then a tab at 15 and 31, each with a full block after.
+  CHECK(requireText("v.is_default ==  false and v.id != \"vpc-0000000001\"") ==
+        "v.is_default == false and v.id != \"vpc-0000000001\"");
+  CHECK(requireText("v.is_default ==\tfalse and v.id !=\t\"vpc-0000000001\"") ==
+        "v.is_default == false and v.id != \"vpc-0000000001\"");
+  CHECK(requireText("v.is_default != true\n    and v.id != \"vpc-1\"") == "v.is_default != true and v.id != \"vpc-1\"");
+  CHECK(requireText("v.is_default ==\r\nfalse") == "v.is_default == false");
+  CHECK(requireText("v.id != \"a   b\"") == "v.id != \"a b\"");  // inside a string too, as before
+}
