@@ -15,6 +15,7 @@
 
 #include "common/diagnostic.hpp"
 #include "runtime/big_alloc.hpp"
+#include "runtime/pod_buffer.hpp"
 #include "runtime/schema.hpp"
 
 namespace ward {
@@ -190,10 +191,10 @@ private:
   KindId refKind_ = kNoKind;
   size_t size_ = 0;
   std::vector<Value> values_;
-  std::vector<uint8_t> u8_;
-  std::vector<uint32_t> u32_;
-  std::vector<uint64_t> u64_;
-  std::vector<ListSlot> lists_;
+  PodBuffer<uint8_t> u8_;
+  PodBuffer<uint32_t> u32_;
+  PodBuffer<uint64_t> u64_;
+  PodBuffer<ListSlot> lists_;
   std::vector<Value> wide_;
 };
 

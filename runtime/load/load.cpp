@@ -95,12 +95,42 @@ Loader::Loader(FactBaseBuilder& builder, const LoadLimits& lim, ReadScratch* scr
 Loader::~Loader() {
   if (!borrowed_) return;
   ThreadScratch& t = threadScratch();
-  if (t.scratch.parser.capacity() > kKeepScratchBytes || t.scratch.buffer.capacity() > kKeepScratchBytes + 4096) {
-    simdjson::ondemand::parser fresh;
-    t.scratch.parser = std::move(fresh);
-    std::vector<char>().swap(t.scratch.buffer);
-  }
+  if (t.scratch.parser.capacity() > kKeepScratchBytes || t.scratch.capacity() > kKeepScratchBytes + 4096)
+    t.scratch.release();
   t.lent = false;
+}
+
+char* ReadScratch::room(size_t bytes) {
+  if (capacity_ < bytes) {
+    buffer_.reset();  // freed first, so the old and the new are never both held
+    buffer_.reset(new char[bytes]);
+    capacity_ = bytes;
+  }
+  return buffer_.get();
+}
+
+void ReadScratch::prepare(uint64_t largestFile) {
+  // Optimization: a load's files come in path order, not by size, and the
+  // buffer and the parser grew at each file larger than any before it (the
+  // parser allocates anew, about 6 bytes per input byte, and the buffer copied
+  // and zeroed its old content): each new block is faulted in afresh. Growing
+  // once for the largest file took a fifth of the page faults off 21
+  // one-thread loads of the bench's M estate (89,063 -> 70,308) and 1% of
+  // their instructions (bench/RESULTS.md, session 22).
+  room(static_cast<size_t>(largestFile) + simdjson::SIMDJSON_PADDING);
+  // A failure here (too large, out of memory) is met again, and reported, by
+  // the parse of the file itself.
+  if (parser.capacity() < largestFile) {
+    const simdjson::error_code ignored = parser.allocate(static_cast<size_t>(largestFile), parser.max_depth());
+    static_cast<void>(ignored);
+  }
+}
+
+void ReadScratch::release() {
+  simdjson::ondemand::parser fresh;
+  parser = std::move(fresh);
+  buffer_.reset();
+  capacity_ = 0;
 }
 
 void Loader::noteRegion(StrId region) {
@@ -538,16 +568,15 @@ void loadFile(load::Loader& loader, const std::string& file, const load::Source&
   }
   // One buffer serves every file, so a snapshot of thousands of files does not
   // allocate (and fault in) fresh memory for each.
-  std::vector<char>& buf = loader.scratch().buffer;
-  size_t need = static_cast<size_t>(size) + simdjson::SIMDJSON_PADDING;
-  if (buf.size() < need) buf.resize(need);
+  const size_t need = static_cast<size_t>(size) + simdjson::SIMDJSON_PADDING;
+  char* const buf = loader.scratch().room(need);
   // One byte more than expected is asked for (the padding has room for it):
   // a read that returns it means the file grew since its size was taken, and
   // a short read of a regular file is its end, so a file whose size held
   // takes one read.
   size_t got = 0;
   while (got <= size) {
-    ssize_t n = ::read(fd, buf.data() + got, static_cast<size_t>(size) + 1 - got);
+    ssize_t n = ::read(fd, buf + got, static_cast<size_t>(size) + 1 - got);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return cannotRead(errno);
     if (n == 0) break;
@@ -558,8 +587,8 @@ void loadFile(load::Loader& loader, const std::string& file, const load::Source&
     loader.error(inputError(src.name, "cannot read the file: it changed while it was read"));
     return;
   }
-  std::memset(buf.data() + size, 0, simdjson::SIMDJSON_PADDING);
-  loader.loadText(src, simdjson::padded_string_view(buf.data(), static_cast<size_t>(size), need));
+  std::memset(buf + size, 0, simdjson::SIMDJSON_PADDING);
+  loader.loadText(src, simdjson::padded_string_view(buf, static_cast<size_t>(size), need));
 }
 
 }  // namespace
@@ -732,8 +761,13 @@ Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>
   };
   auto run = [&](load::Loader& loader, std::pair<size_t, size_t> part, bool onCaller) {
     load::SourceNamer sourceOf;
-    uint64_t bytes = 0;
-    for (size_t i = part.first; i < part.second; ++i) bytes += steps[i].bytes;
+    uint64_t bytes = 0, largest = 0;
+    for (size_t i = part.first; i < part.second; ++i) {
+      bytes += steps[i].bytes;
+      if (steps[i].what == Step::What::File && steps[i].bytes <= limits.maxFileBytes)
+        largest = std::max(largest, steps[i].bytes);
+    }
+    loader.scratch().prepare(largest);
     if (!onCaller) loader.b.reserveStrings(static_cast<size_t>(bytes / kBytesPerString));
     for (size_t i = part.first; i < part.second; ++i) {
       const Step& s = steps[i];

@@ -26,9 +26,24 @@ struct Source {
 // What reading files needs and reuses from file to file: the parser (with
 // its index, several times the largest file) and the file buffer. A thread
 // that loads several chunks of a parallel load keeps one for all of them.
-struct ReadScratch {
+class ReadScratch {
+public:
   simdjson::ondemand::parser parser;
-  std::vector<char> buffer;
+
+  // Room for `bytes` (a file and simdjson's padding). What it held before is
+  // not kept, and new room is not cleared: each file overwrites it.
+  char* room(size_t bytes);
+  size_t capacity() const { return capacity_; }
+  // Sizes the buffer and the parser, before the first of a run of files, for
+  // the largest of them: each grows at most once for the run, not at every
+  // file larger than those before it.
+  void prepare(uint64_t largestFile);
+  // Frees the buffer and the parser's memory.
+  void release();
+
+private:
+  std::unique_ptr<char[]> buffer_;
+  size_t capacity_ = 0;
 };
 
 // The attributes the AWS readers look up for every resource, by kind
