@@ -429,42 +429,42 @@ TEST_SUITE("facts") {
     CHECK_MESSAGE(sss.str() == json, "docs/ward-facts.schema.json is stale: run the unit tests with WARD_UPDATE_DOCS=1");
     CHECK(json.find("\"subnet\": {") != std::string::npos);
   }
-}
 
-TEST_CASE("PodBuffer: growth keeps what was written and fills the rest; copies are deep, moves leave it empty") {
-  PodBuffer<uint64_t> b;
-  CHECK(b.empty());
-  b.resize(3, 7);
-  b[1] = 42;
-  // Past the size from which malloc maps a block on its own.
-  const size_t big = size_t{3} << 20;
-  b.resize(big, 9);
-  REQUIRE(b.size() == big);
-  CHECK(b[0] == 7);
-  CHECK(b[1] == 42);
-  CHECK(b[2] == 7);
-  CHECK(b[3] == 9);
-  CHECK(b[big - 1] == 9);
-  b[big - 1] = 5;
+  TEST_CASE("PodBuffer: growth keeps what was written and fills the rest; copies are deep, moves leave it empty") {
+    PodBuffer<uint64_t> b;
+    CHECK(b.empty());
+    b.resize(3, 7);
+    b[1] = 42;
+    // Large enough that malloc maps it on its own and realloc may move it with mremap.
+    const size_t big = size_t{3} << 20;
+    b.resize(big, 9);
+    REQUIRE(b.size() == big);
+    CHECK(b[0] == 7);
+    CHECK(b[1] == 42);
+    CHECK(b[2] == 7);
+    CHECK(b[3] == 9);
+    CHECK(b[big - 1] == 9);
+    b[big - 1] = 5;
 
-  PodBuffer<uint64_t> copy(b);
-  copy[1] = 1;
-  CHECK(b[1] == 42);
-  CHECK(copy[big - 1] == 5);
+    PodBuffer<uint64_t> copy(b);
+    copy[1] = 1;
+    CHECK(b[1] == 42);
+    CHECK(copy[big - 1] == 5);
 
-  b.resize(2);  // shrinking keeps the first entries
-  CHECK(b.size() == 2);
-  CHECK(b[1] == 42);
-  b.resize(4, 3);  // and growing again fills anew
-  CHECK(b[2] == 3);
-  CHECK(b[3] == 3);
+    b.resize(2);  // shrinking keeps the first entries
+    CHECK(b.size() == 2);
+    CHECK(b[1] == 42);
+    b.resize(4, 3);  // and growing again fills anew
+    CHECK(b[2] == 3);
+    CHECK(b[3] == 3);
 
-  PodBuffer<uint64_t> moved(std::move(copy));
-  CHECK(copy.empty());
-  CHECK(copy.data() == nullptr);
-  CHECK(moved.size() == big);
-  CHECK(moved[1] == 1);
-  moved = b;
-  CHECK(moved.size() == 4);
-  CHECK(moved[1] == 42);
+    PodBuffer<uint64_t> moved(std::move(copy));
+    CHECK(copy.empty());
+    CHECK(copy.data() == nullptr);
+    CHECK(moved.size() == big);
+    CHECK(moved[1] == 1);
+    moved = b;
+    CHECK(moved.size() == 4);
+    CHECK(moved[1] == 42);
+  }
 }
