@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/heap.hpp"
 #include "dsl/driver.hpp"
 #include "runtime/load/load.hpp"
 #include "tools/cli.hpp"
@@ -92,6 +93,9 @@ Result<std::shared_ptr<const FactBase>> loadFactsWithProgress(const std::vector<
   LoadLimits limits;
   limits.cancel = cancel;
   limits.threads = threads;
+  // The fact base is most of what the CLI allocates: its pages come in 2 MiB
+  // (see common/heap.hpp; WARD_HEAP_TUNING=0 turns this off).
+  limits.planned = [](uint64_t bytes) { prepareHeap(bytes); };
   LoadProgress progress;
   if (progress.enabled()) limits.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
   return loadFacts(paths, limits);
@@ -113,6 +117,8 @@ std::shared_ptr<const FactBase> loadFactsOrReport(const std::vector<std::string>
 }  // namespace ward::cli
 
 int main(int argc, char** argv) {
+  // Before any thread starts (common/heap.hpp).
+  ward::tuneHeap();
   using namespace ward::cli;
   CLI::App app{"ward: policy checks for cloud networks"};
   app.require_subcommand(1);

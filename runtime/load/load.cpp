@@ -739,6 +739,7 @@ Result<std::shared_ptr<const FactBase>> loadFacts(const std::vector<std::string>
   const std::vector<Step> steps = planLoad(paths);
   uint64_t bytesTotal = 0;
   for (const Step& s : steps) bytesTotal += s.bytes;
+  if (limits.planned) limits.planned(bytesTotal);
   unsigned threads = limits.threads;
   if (threads == 0) {
     const uint64_t byBytes = bytesTotal / kParallelBytes;

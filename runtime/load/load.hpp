@@ -30,6 +30,10 @@ struct LoadLimits {
   // Called by loadFacts after each file with the bytes read so far and the
   // bytes of every input file (for a progress display); may be empty.
   std::function<void(uint64_t bytesDone, uint64_t bytesTotal)> progress;
+  // Called by loadFacts once, after it has found the input files and before
+  // it reads the first, with their bytes (the CLI prepares its heap with it:
+  // common/heap.hpp); may be empty.
+  std::function<void(uint64_t bytesTotal)> planned;
   // When set, checked before each file: once it reads true the load stops and
   // fails with "the load was cancelled" (a host that no longer needs the
   // facts, e.g. `ward check` whose policies failed to compile meanwhile).
