@@ -36,6 +36,12 @@ void tuneHeap();
 // 2 MiB page is resident once any byte of it is touched, and memory freed
 // into the heap stays with the process until it exits.
 //
+// The one arena is what lets the loader's other threads use the advised
+// heap too (each would otherwise get an arena of its own, which nothing
+// advises); threads then share the arena's lock, though each keeps glibc's
+// per-thread cache of small blocks, which serves most of an evaluation's
+// allocations.
+//
 // Acts once per process (later calls return what the first did; the same
 // for tuneHeap). Does nothing outside glibc, when the heap is not glibc's (AddressSanitizer,
 // valgrind), or when the environment variable WARD_HEAP_TUNING is "0".
