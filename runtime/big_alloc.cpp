@@ -27,4 +27,11 @@ void* mapHuge(size_t bytes) {
 
 void unmapHuge(void* p, size_t bytes) { munmap(p, roundUp(bytes)); }
 
+bool movePages(void* from, size_t oldBytes, void* to) {
+  const size_t size = roundUp(oldBytes);
+  // MREMAP_FIXED unmaps what was at `to` first: the head of the new mapping,
+  // whose pages were never touched.
+  return mremap(from, size, size, MREMAP_MAYMOVE | MREMAP_FIXED, to) != MAP_FAILED;
+}
+
 }  // namespace ward::big_alloc

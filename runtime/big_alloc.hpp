@@ -4,9 +4,10 @@
 // a large load miss the TLB far less. Smaller arrays, and every array where
 // the kernel offers no huge pages, behave as with std::allocator.
 //
-// Only the tables use it: for columns, which grow by doubling and are read in
-// order, huge pages measured slower and raised peak memory (a 2 MiB page is
-// resident as soon as one byte of it is touched); see bench/RESULTS.md.
+// The tables use it, and the fact base's columns of 2 MiB or more (PodBuffer,
+// which maps them itself to grow them with movePages). Commit e19c25a had
+// taken the columns off huge pages, measured slower on a machine where page
+// faults were cheap; see bench/RESULTS.md, session 23.
 #pragma once
 
 #include <cstddef>
@@ -21,6 +22,10 @@ inline constexpr size_t kHugePage = size_t{2} << 20;
 // Returns memory for `bytes` (>= kHugePage), or nullptr when mapping fails.
 void* mapHuge(size_t bytes);
 void unmapHuge(void* p, size_t bytes);
+// Moves the pages of mapHuge(oldBytes)'s `from` to the start of `to`, a
+// larger mapHuge mapping (their page tables, not their bytes), and unmaps
+// `from`. False, with nothing changed, if the kernel refused.
+bool movePages(void* from, size_t oldBytes, void* to);
 }  // namespace big_alloc
 
 template <class T>

@@ -58,6 +58,11 @@ thread_local DerivedColumn* tCurrentColumn = nullptr;
 
 // --- Interner ------------------------------------------------------------------
 
+void Interner::BlockFree::operator()(char* p) const {
+  if (bytes >= big_alloc::kHugePage) big_alloc::unmapHuge(p, bytes);
+  else delete[] p;
+}
+
 Interner::Interner() = default;
 Interner::~Interner() = default;
 
@@ -114,7 +119,9 @@ StrId Interner::intern(std::string_view s, uint32_t h, bool& inserted) {
     // of them; a string longer than a block gets a block of its own.
     size_t size = std::max<size_t>(std::min<size_t>(blockSize_ * 2, size_t{1} << 22), 1 << 16);
     size = std::max(size, s.size());
-    blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
+    char* block = size >= big_alloc::kHugePage ? static_cast<char*>(big_alloc::mapHuge(size)) : new char[size];
+    if (!block) throw std::bad_alloc();
+    blocks_.emplace_back(block, BlockFree{size});
     blockSize_ = size;
     blockUsed_ = 0;
   }

@@ -56,7 +56,14 @@ private:
   // Note: text lives in large blocks that never move, so string_views into
   // earlier strings stay valid as the interner grows, and there is no heap
   // allocation per string.
-  std::vector<std::unique_ptr<char[]>> blocks_;
+  // Blocks of 2 MiB or more are huge-page mappings (big_alloc): an L
+  // estate's text is tens of MB, faulted in anew at every load. Blocks are
+  // filled in order, so only the last one's last page is part-used.
+  struct BlockFree {
+    size_t bytes = 0;
+    void operator()(char* p) const;
+  };
+  std::vector<std::unique_ptr<char[], BlockFree>> blocks_;
   size_t blockUsed_ = 0;
   size_t blockSize_ = 0;
   std::vector<std::string_view> strings_;

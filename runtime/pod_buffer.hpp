@@ -11,6 +11,13 @@
 // worse for a process that loads again and again, since each load's columns
 // went back to the kernel and were faulted in afresh; malloc keeps them.
 // See bench/RESULTS.md, session 22.
+//
+// Optimization: a buffer of 8 MiB or more is mapped on its own in 2 MiB
+// pages (big_alloc::mapHuge) and grows by moving its pages (mremap) into a
+// larger such mapping. glibc maps blocks that large apart anyway and gives
+// them back when freed, so every load of an L estate faulted its large
+// columns in afresh, 4 KiB at a time; in 2 MiB pages that is 512 times fewer
+// faults. See bench/RESULTS.md, session 23.
 #pragma once
 
 #include <algorithm>
@@ -19,6 +26,8 @@
 #include <cstring>
 #include <new>
 #include <type_traits>
+
+#include "runtime/big_alloc.hpp"
 
 namespace ward {
 
@@ -30,8 +39,7 @@ public:
   PodBuffer() = default;
   PodBuffer(const PodBuffer& o) {
     if (o.size_ == 0) return;
-    p_ = static_cast<T*>(std::malloc(o.size_ * sizeof(T)));
-    if (!p_) throw std::bad_alloc();
+    p_ = static_cast<T*>(allocate(o.size_ * sizeof(T)));
     std::memcpy(static_cast<void*>(p_), o.p_, o.size_ * sizeof(T));
     size_ = cap_ = o.size_;
   }
@@ -45,7 +53,7 @@ public:
     std::swap(cap_, o.cap_);
     return *this;
   }
-  ~PodBuffer() { std::free(p_); }
+  ~PodBuffer() { release(p_, cap_ * sizeof(T)); }
 
   T* data() { return p_; }
   const T* data() const { return p_; }
@@ -62,9 +70,40 @@ public:
   }
 
 private:
-  void reserveExactly(size_t n) {
-    void* q = std::realloc(p_, n * sizeof(T));
+  // Whether a buffer of `bytes` is a mapping of its own (else malloc's): from
+  // 8 MiB, so that the part-used last 2 MiB page of a column is at most a
+  // quarter of it (with 2 MiB, peak memory at M passed twice the input).
+  static constexpr size_t kMapFrom = size_t{8} << 20;
+  static bool mapped(size_t bytes) { return bytes >= kMapFrom; }
+  static size_t pages(size_t bytes) {
+    return (bytes + big_alloc::kHugePage - 1) & ~(big_alloc::kHugePage - 1);
+  }
+  static void* allocate(size_t bytes) {
+    void* q = mapped(bytes) ? big_alloc::mapHuge(bytes) : std::malloc(bytes);
     if (!q) throw std::bad_alloc();
+    return q;
+  }
+  static void release(void* p, size_t bytes) {
+    if (!p) return;
+    if (mapped(bytes)) big_alloc::unmapHuge(p, bytes);
+    else std::free(p);
+  }
+
+  void reserveExactly(size_t n) {
+    const size_t oldBytes = cap_ * sizeof(T), newBytes = n * sizeof(T);
+    void* q;
+    if (!mapped(newBytes)) {
+      q = std::realloc(p_, newBytes);
+      if (!q) throw std::bad_alloc();
+    } else if (mapped(oldBytes) && pages(oldBytes) == pages(newBytes)) {
+      q = p_;  // the mapping already has room
+    } else {
+      q = allocate(newBytes);
+      if (!mapped(oldBytes) || !big_alloc::movePages(p_, oldBytes, q)) {
+        if (size_) std::memcpy(q, static_cast<const void*>(p_), size_ * sizeof(T));
+        release(p_, oldBytes);
+      }
+    }
     p_ = static_cast<T*>(q);
     cap_ = n;
   }

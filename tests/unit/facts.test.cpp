@@ -7,10 +7,13 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "runtime/facts.hpp"
 #include "runtime/pod_buffer.hpp"
@@ -435,7 +438,7 @@ TEST_SUITE("facts") {
     CHECK(b.empty());
     b.resize(3, 7);
     b[1] = 42;
-    // Large enough that malloc maps it on its own and realloc may move it with mremap.
+    // Large enough (24 MiB) to be a huge-page mapping of its own, copied into from malloc's block.
     const size_t big = size_t{3} << 20;
     b.resize(big, 9);
     REQUIRE(b.size() == big);
@@ -466,5 +469,49 @@ TEST_SUITE("facts") {
     moved = b;
     CHECK(moved.size() == 4);
     CHECK(moved[1] == 42);
+  }
+
+  TEST_CASE("PodBuffer: a large buffer is a huge-page mapping that grows by moving its pages, every entry kept") {
+    PodBuffer<uint32_t> b;
+    // 1.5M entries (6 MiB) are malloc's; 2.5M (10 MiB) a mapping of its own.
+    const size_t small = 1'500'000, mapped = 2'500'000, bigger = 7'000'000;
+    b.resize(small);
+    for (size_t i = 0; i < small; ++i) b[i] = static_cast<uint32_t>(i * 2654435761u);
+    b.resize(mapped, 1);
+    CHECK(reinterpret_cast<uintptr_t>(b.data()) % big_alloc::kHugePage == 0);
+    const uint32_t* before = b.data();
+    // Within the mapping's last 2 MiB page: no move.
+    b.resize(mapped + 1000, 2);
+    CHECK(b.data() == before);
+    // Past it: the pages move to a larger mapping.
+    b.resize(bigger, 3);
+    CHECK(reinterpret_cast<uintptr_t>(b.data()) % big_alloc::kHugePage == 0);
+    REQUIRE(b.size() == bigger);
+    size_t wrong = 0;
+    for (size_t i = 0; i < small; ++i) wrong += b[i] != static_cast<uint32_t>(i * 2654435761u);
+    for (size_t i = small; i < mapped; ++i) wrong += b[i] != 1;
+    for (size_t i = mapped; i < mapped + 1000; ++i) wrong += b[i] != 2;
+    for (size_t i = mapped + 1000; i < bigger; ++i) wrong += b[i] != 3;
+    CHECK(wrong == 0);
+    PodBuffer<uint32_t> copy(b);
+    CHECK(std::memcmp(copy.data(), b.data(), bigger * sizeof(uint32_t)) == 0);
+  }
+
+  TEST_CASE("Interner: strings stay where they were put across blocks of every size") {
+    Interner in;
+    std::vector<std::string> texts;
+    std::vector<StrId> ids;
+    // About 12 MB of text: blocks from 64 KiB up to huge-page mappings.
+    for (size_t i = 0; i < 300'000; ++i) {
+      texts.push_back("arn:aws:ec2:us-east-1:123456789012:security-group-rule/sgr-" + std::to_string(i));
+      ids.push_back(in.intern(texts.back()));
+    }
+    std::string longOne(5u << 20, 'x');  // longer than any block: one of its own
+    const StrId longId = in.intern(longOne);
+    size_t wrong = 0;
+    for (size_t i = 0; i < texts.size(); ++i) wrong += in.get(ids[i]) != texts[i] || in.intern(texts[i]) != ids[i];
+    CHECK(wrong == 0);
+    CHECK(in.get(longId) == longOne);
+    CHECK(in.size() == texts.size() + 1);
   }
 }
