@@ -51,7 +51,7 @@ HeapPrepared prepare(uint64_t inputBytes) {
   std::vector<void*> blocks;
   blocks.reserve(want / kBlock + 1);
   auto* const start = static_cast<char*>(sbrk(0));
-  char* brk = start;
+  char* end = start;  // of the blocks that came from the break
   char* first = nullptr;
   for (uint64_t got = 0; got < want; got += kBlock) {
     void* b = std::malloc(kBlock);
@@ -63,12 +63,12 @@ HeapPrepared prepare(uint64_t inputBytes) {
     // (It must end past where the break was and not past where it is.)
     if (static_cast<char*>(b) + kBlock <= start || static_cast<char*>(b) + kBlock > now) break;
     if (!first) first = static_cast<char*>(b);
-    brk = now;
+    end = now;
   }
   HeapPrepared out{0, nullptr, "the heap is not glibc's break (a sanitizer or valgrind), or it cannot grow"};
   if (first) {
     const uintptr_t lo = (reinterpret_cast<uintptr_t>(first) + kHugePage - 1) & ~(kHugePage - 1);
-    const uintptr_t hi = reinterpret_cast<uintptr_t>(brk) & ~(kHugePage - 1);
+    const uintptr_t hi = reinterpret_cast<uintptr_t>(end) & ~(kHugePage - 1);
     if (hi > lo) {
       // Advice only: where the kernel has no transparent huge pages the
       // heap keeps ordinary ones.

@@ -22,7 +22,7 @@ struct HeapPrepared {
 // is not given back (M_TRIM_THRESHOLD), and every thread allocates from the
 // one heap (M_ARENA_MAX = 1). Call it first thing in main(), before any
 // thread is started: glibc fixes its number of arenas when the first thread
-// other than main allocates. Does what prepareHeap would skip for.
+// other than main allocates. Skips where prepareHeap does (below).
 void tuneHeap();
 
 // Reserves heap for a load of `inputBytes` of facts, so that the load's
@@ -43,8 +43,9 @@ void tuneHeap();
 // allocations.
 //
 // Acts once per process (later calls return what the first did; the same
-// for tuneHeap). Does nothing outside glibc, when the heap is not glibc's (AddressSanitizer,
-// valgrind), or when the environment variable WARD_HEAP_TUNING is "0".
+// for tuneHeap). Does nothing outside glibc, when the heap is not glibc's
+// (AddressSanitizer, valgrind), or when the environment variable
+// WARD_HEAP_TUNING is "0".
 // Call it before starting the threads that will allocate the most.
 HeapPrepared prepareHeap(uint64_t inputBytes);
 

@@ -5,12 +5,8 @@
 
 namespace ward::big_alloc {
 
-namespace {
-size_t roundUp(size_t bytes) { return (bytes + kHugePage - 1) & ~(kHugePage - 1); }
-}  // namespace
-
 void* mapHuge(size_t bytes) {
-  const size_t size = roundUp(bytes);
+  const size_t size = mappedBytes(bytes);
   // Over-map by one huge page, then trim, so that the start is aligned.
   void* raw = mmap(nullptr, size + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (raw == MAP_FAILED) return nullptr;
@@ -25,10 +21,10 @@ void* mapHuge(size_t bytes) {
   return reinterpret_cast<void*>(start);
 }
 
-void unmapHuge(void* p, size_t bytes) { munmap(p, roundUp(bytes)); }
+void unmapHuge(void* p, size_t bytes) { munmap(p, mappedBytes(bytes)); }
 
 bool movePages(void* from, size_t oldBytes, void* to) {
-  const size_t size = roundUp(oldBytes);
+  const size_t size = mappedBytes(oldBytes);
   // MREMAP_FIXED unmaps what was at `to` first: the head of the new mapping,
   // whose pages were never touched.
   return mremap(from, size, size, MREMAP_MAYMOVE | MREMAP_FIXED, to) != MAP_FAILED;

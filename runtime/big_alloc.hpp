@@ -4,8 +4,9 @@
 // a large load miss the TLB far less. Smaller arrays, and every array where
 // the kernel offers no huge pages, behave as with std::allocator.
 //
-// The tables use it, and the fact base's columns of 2 MiB or more (PodBuffer,
-// which maps them itself to grow them with movePages). Commit e19c25a had
+// The tables use it; the interner's text blocks of 2 MiB or more and the
+// fact base's columns of 8 MiB or more (PodBuffer, which grows them with
+// movePages) call mapHuge themselves. Commit e19c25a had
 // taken the columns off huge pages, measured slower on a machine where page
 // faults were cheap; see bench/RESULTS.md, session 23.
 #pragma once
@@ -19,6 +20,8 @@ namespace ward {
 
 namespace big_alloc {
 inline constexpr size_t kHugePage = size_t{2} << 20;
+// What mapHuge(bytes) maps: `bytes` rounded up to whole huge pages.
+inline constexpr size_t mappedBytes(size_t bytes) { return (bytes + kHugePage - 1) & ~(kHugePage - 1); }
 // Returns memory for `bytes` (>= kHugePage), or nullptr when mapping fails.
 void* mapHuge(size_t bytes);
 void unmapHuge(void* p, size_t bytes);

@@ -75,9 +75,6 @@ private:
   // quarter of it (with 2 MiB, peak memory at M passed twice the input).
   static constexpr size_t kMapFrom = size_t{8} << 20;
   static bool mapped(size_t bytes) { return bytes >= kMapFrom; }
-  static size_t pages(size_t bytes) {
-    return (bytes + big_alloc::kHugePage - 1) & ~(big_alloc::kHugePage - 1);
-  }
   static void* allocate(size_t bytes) {
     void* q = mapped(bytes) ? big_alloc::mapHuge(bytes) : std::malloc(bytes);
     if (!q) throw std::bad_alloc();
@@ -95,7 +92,7 @@ private:
     if (!mapped(newBytes)) {
       q = std::realloc(p_, newBytes);
       if (!q) throw std::bad_alloc();
-    } else if (mapped(oldBytes) && pages(oldBytes) == pages(newBytes)) {
+    } else if (mapped(oldBytes) && big_alloc::mappedBytes(oldBytes) == big_alloc::mappedBytes(newBytes)) {
       q = p_;  // the mapping already has room
     } else {
       q = allocate(newBytes);

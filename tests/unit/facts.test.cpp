@@ -501,7 +501,7 @@ TEST_SUITE("facts") {
     Interner in;
     std::vector<std::string> texts;
     std::vector<StrId> ids;
-    // About 12 MB of text: blocks from 64 KiB up to huge-page mappings.
+    // About 20 MB of text: blocks from 64 KiB up to 4 MiB huge-page mappings.
     for (size_t i = 0; i < 300'000; ++i) {
       texts.push_back("arn:aws:ec2:us-east-1:123456789012:security-group-rule/sgr-" + std::to_string(i));
       ids.push_back(in.intern(texts.back()));
