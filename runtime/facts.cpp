@@ -91,9 +91,9 @@ StrId Interner::intern(std::string_view s) {
   return intern(s, inserted);
 }
 
-StrId Interner::intern(std::string_view s, bool& inserted) {
-  return intern(s, static_cast<uint32_t>(hashBytes(s)), inserted);
-}
+StrId Interner::intern(std::string_view s, bool& inserted) { return intern(s, hash(s), inserted); }
+
+uint32_t Interner::hash(std::string_view s) { return static_cast<uint32_t>(hashBytes(s)); }
 
 void Interner::freeze() {
   frozen_ = true;
@@ -449,8 +449,18 @@ std::string_view FactBaseBuilder::str(StrId id) const { return fb_->strings_.get
 size_t FactBaseBuilder::count(KindId kind) const { return fb_->tables_[kind]->count; }
 
 EntityIndex FactBaseBuilder::upsert(KindId kind, std::string_view id) {
+  return upsert(kind, id, Interner::hash(id));
+}
+
+uint32_t FactBaseBuilder::prefetchId(std::string_view id) const {
+  const uint32_t h = Interner::hash(id);
+  fb_->strings_.prefetch(h);
+  return h;
+}
+
+EntityIndex FactBaseBuilder::upsert(KindId kind, std::string_view id, uint32_t hash) {
   bool inserted;
-  StrId s = fb_->strings_.intern(id, inserted);
+  StrId s = fb_->strings_.intern(id, hash, inserted);
   if (!inserted) return upsert(kind, s);
   // Optimization: a string never seen before cannot be the id of an entity yet.
   FactBase::Table& t = *fb_->tables_[kind];

@@ -39,6 +39,8 @@ public:
   // from the slots; freeze() releases them.
   const std::vector<uint32_t>& hashes() const { return hashes_; }
   StrId intern(std::string_view s, uint32_t hash, bool& inserted);
+  // The hash that intern() computes for s.
+  static uint32_t hash(std::string_view s);
   // Starts loading the slot where interning a string of this hash begins:
   // a caller that knows the hashes to come (a merge) hides the cache misses.
   void prefetch(uint32_t hash) const {
@@ -333,6 +335,13 @@ public:
   // two inputs describing one resource merge into one entity).
   EntityIndex upsert(KindId kind, std::string_view id);
   EntityIndex upsert(KindId kind, StrId id);
+  // upsert() of an id whose hash prefetchId() returned.
+  EntityIndex upsert(KindId kind, std::string_view id, uint32_t hash);
+  // Starts loading the interner's slot for `id` and returns the id's hash,
+  // for a loader that knows an id before it upserts it: the probe of a large
+  // interner misses the cache (a new id, most of all), and the work in
+  // between hides the wait.
+  uint32_t prefetchId(std::string_view id) const;
   // upsert(), saying whether the entity is new.
   bool upsertNew(KindId kind, std::string_view id, EntityIndex& index);
   // Makes room for about n distinct strings (a loader's estimate).

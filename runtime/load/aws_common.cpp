@@ -48,6 +48,7 @@ void Aws::appendNumber(std::string& out, int64_t n) {
 
 // Parts take account and region from their parent (derived attributes).
 Ent Aws::makePart(KindId kind, std::string_view id) { return Ent(*this, kind, b.upsert(kind, id)); }
+Ent Aws::makePart(KindId kind, std::string_view id, uint32_t hash) { return Ent(*this, kind, b.upsert(kind, id, hash)); }
 
 Ent Aws::make(KindId kind, std::string_view id) {
   EntityIndex index = b.upsert(kind, id);

@@ -71,6 +71,8 @@ public:
   // A part of another resource (route, NACL entry, rule, tunnel): its account
   // and region are its parent's, derived, so nothing is recorded here.
   Ent makePart(KindId kind, std::string_view id);
+  // makePart() of an id whose hash b.prefetchId() returned.
+  Ent makePart(KindId kind, std::string_view id, uint32_t hash);
   // The string of one key of an object, in a first pass (the object is reset
   // afterwards); nullopt when absent or null.
   std::optional<std::string_view> peek(od::object& o, std::string_view key);

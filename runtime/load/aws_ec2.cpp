@@ -386,6 +386,16 @@ void readPermission(Aws& c, od::value& v, const Ent& group, std::string_view gro
   // Reused across permissions: a large snapshot has hundreds of thousands.
   thread_local std::vector<Peer> peers;
   peers.clear();
+  // The rules' ids ("sg-1:in:0", ...) are new strings, whose probe of a large
+  // interner misses the cache: the first one's slot loads while the
+  // permission is read, each next one's while the rule before is stored.
+  auto ruleId = [&](int n) -> const std::string& {
+    c.idBuf.assign(groupId);
+    c.idBuf += egress ? ":out:" : ":in:";
+    Aws::appendNumber(c.idBuf, n);
+    return c.idBuf;
+  };
+  uint32_t nextHash = c.b.prefetchId(ruleId(counter));
   int16_t proto = net::kAllProtocols;
   std::optional<int64_t> from, to;
   // Reads [{idKey: ..., "Description": ...}] into peers.
@@ -430,11 +440,11 @@ void readPermission(Aws& c, od::value& v, const Ent& group, std::string_view gro
     if (from && *from >= 0) icmpType = from;
     if (to && *to >= 0) icmpCode = to;
   }
-  for (const Peer& p : peers) {
-    c.idBuf.assign(groupId);
-    c.idBuf += egress ? ":out:" : ":in:";
-    Aws::appendNumber(c.idBuf, counter++);
-    Ent r = c.makePart(A.k, c.idBuf);
+  for (size_t i = 0; i < peers.size(); ++i) {
+    const Peer& p = peers[i];
+    const uint32_t hash = nextHash;
+    Ent r = c.makePart(A.k, ruleId(counter++), hash);
+    if (i + 1 < peers.size()) nextHash = c.b.prefetchId(ruleId(counter));
     r.set(A.group, group.entity());
     r.set(A.egress, Value::boolean(egress));
     r.set(A.traffic, Value::traffic(traffic));
