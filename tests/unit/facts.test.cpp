@@ -230,6 +230,21 @@ TEST_SUITE("facts") {
     CHECK(f.idOf(kind("subnet"), 2) == "subnet-3");
   }
 
+  TEST_CASE("an id upserted with the hash prefetchId gave is the entity upsert finds by its text") {
+    FactBaseBuilder b;
+    const std::string id = "sg-0123456789abcdef0:in:7";
+    const uint32_t h = b.prefetchId(id);
+    CHECK(h == Interner::hash(id));
+    EntityIndex r = b.upsert(kind("sg_rule"), id, h);
+    CHECK(b.upsert(kind("sg_rule"), id) == r);
+    CHECK(b.upsert(kind("sg_rule"), "sg-0123456789abcdef0:in:8", b.prefetchId("sg-0123456789abcdef0:in:8")) == r + 1);
+    CHECK(b.count(kind("sg_rule")) == 2);
+    // A prefetch alone creates nothing.
+    b.prefetchId("sg-0123456789abcdef0:out:0");
+    CHECK_FALSE(b.find(kind("sg_rule"), "sg-0123456789abcdef0:out:0").has_value());
+    CHECK(b.count(kind("sg_rule")) == 2);
+  }
+
   TEST_CASE("reference lists drop ids that resolve to nothing") {
     auto fb = smallEstate();
     CHECK(text(*fb, "route_table", "rtb-pub", "subnets") == "[subnet-a]");
