@@ -49,6 +49,7 @@ def main():
     ward = {s: load(results / f"ward-{s}.json") for s in sizes}
     peers = {s: load(results / f"peers-{s}.json") for s in sizes}
     pairs = {s: load(results / f"pairs-{s}.json") for s in sizes}
+    heaps = {s: load(results / f"heap-{s}.json") for s in sizes}
     w5 = load(results / "w5.json")
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     out = []
@@ -64,7 +65,10 @@ def main():
       "peers: 3 runs). "
       "The ratios to `jq -c empty` (W1) and to the sqlite3 queries (W3) are the medians of the rounds (see each row) that alternate "
       "Ward and the peer, so that a busy minute falls on both sides of a ratio; the ratio of the separate medians "
-      "is given after it as \"apart\".\n")
+      "is given after it as \"apart\".")
+    w("- `ward-bench` sets glibc's malloc up as the `ward` CLI does (`tuneHeap` in `common/heap.hpp`: one arena, no "
+      "trimming, blocks up to 32 MiB kept in the heap) before it measures; the \"glibc's heap as it starts\" rows "
+      "measure loads without it (`--untuned-heap`, docs/testing.md).\n")
 
     w("## Workloads\n")
     w("| Workload | Size | Ward | Floor / peer | Ratio | Target | Status |")
@@ -78,6 +82,14 @@ def main():
         if 'one_thread_s' in b:
             w(f"| W1 load, one thread (for comparison) | {s} | {ward[s]['bytes'] / 1e6 / b['one_thread_s']:.1f} MB/s "
               f"({b['one_thread_s'] * 1e3:.1f} ms{pairs_note(b.get('one_thread_pairs'))}) | | {b['one_thread_ratio']:.3f} of simdjson | | |")
+        hr = [r for r in heaps.get(s) or [] if r.get("tuned_s") and r.get("untuned_s")]
+        if hr:
+            w(f"| W1 load, glibc's heap as it starts (for comparison) | {s} "
+              f"| {median([r['untuned_s'] for r in hr]) * 1e3:.1f} ms, {median([r['untuned_faults'] for r in hr]):.0f} page faults "
+              f"a load (`--untuned-heap`) | set up as the ward CLI does, as in every other row: "
+              f"{median([r['tuned_s'] for r in hr]) * 1e3:.1f} ms, {median([r['tuned_faults'] for r in hr]):.0f} page faults "
+              f"| {median([r['untuned_s'] / r['tuned_s'] for r in hr]):.2f}x the time (median of {len(hr)} alternating "
+              f"processes, each the median of 5 loads) | | |")
         cold = b.get('peak_rss_cold_over_input')
         coldNote = f"; first load of the process, with the code it faults in: {cold:.2f}x" if cold is not None else ""
         w(f"| W1 peak RSS | {s} | {b['peak_rss_over_input']:.2f}x input (what a load allocates{coldNote}) | | | <= 2x "

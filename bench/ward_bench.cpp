@@ -21,6 +21,7 @@
 
 #include <fmt/core.h>
 
+#include "common/heap.hpp"
 #include "dsl/driver.hpp"
 #include "grammar/errors.hpp"
 #include "grammar/grammar.hpp"
@@ -126,6 +127,13 @@ Paired timePaired(int runs, A&& a, B&& b) {
     r.push_back(ta.back() / tb.back());
   }
   return {median(ta), median(tb), median(r), static_cast<int>(r.size())};
+}
+
+// Minor page faults of the whole process so far (every thread's).
+long minorFaults() {
+  struct rusage r;
+  getrusage(RUSAGE_SELF, &r);
+  return r.ru_minflt;
 }
 
 uint64_t procStatusKb(const char* key) {
@@ -486,6 +494,8 @@ struct Options {
   std::string label;
   std::string scalingLarge;  // --scaling: the larger estate, paired against --estate
   std::string rule;          // --rule: --only evalall evaluates just this rule
+  // --untuned-heap: leave glibc's malloc as it starts (see main()).
+  bool untunedHeap = false;
 };
 
 Options parseArgs(int argc, char** argv) {
@@ -504,6 +514,7 @@ Options parseArgs(int argc, char** argv) {
     else if (a == "--json") o.jsonOut = next();
     else if (a == "--label") o.label = next();
     else if (a == "--rule") o.rule = next();
+    else if (a == "--untuned-heap") o.untunedHeap = true;
     else if (a == "--load-threads") gLoadThreads = static_cast<unsigned>(std::max(0, std::atoi(next().c_str())));
     else if (a == "--help" || a == "-h") {
       std::puts(
@@ -512,6 +523,8 @@ Options parseArgs(int argc, char** argv) {
           "                                                 a two-thread load vs a one-thread load, and the\n"
           "                                                 grammar alone (W2's floor) over every stdlib module\n"
           "       --load-threads N                          threads of every load (default 0: the loader's choice)\n"
+          "       --untuned-heap                            leave glibc's malloc as it starts instead of setting it up\n"
+          "                                                 as the ward CLI does (common/heap.hpp tuneHeap)\n"
           "       ward-bench --estate DIR --only load|compile|eval|eval3|evalall  one run of one workload (for callgrind)\n"
           "       ward-bench --estate DIR --only load|compile|eval3|evalall --runs N  also the median time of N more runs\n"
           "       ward-bench --estate DIR --only evalall --rule ID  one rule alone (for callgrind)\n"
@@ -653,9 +666,19 @@ int run(const Options& o) {
     // change, and bench/run's rounds against jq), after one more untimed
     // load: a process's first loads are the slowest (fresh memory to fault
     // in), and the W1 figure is taken after several.
+    // And the median of their page faults (minor: memory the load touched
+    // that the process did not have mapped and resident already).
     if (o.runsGiven && o.runs > 1) {
       load(accounts);
-      std::printf("load median %.2f ms\n", timeMedian(o.runs, [&] { auto f = load(accounts); }) * 1e3);
+      std::vector<long> faults;
+      const double median = timeMedian(o.runs, [&] {
+        const long before = minorFaults();
+        { auto f = load(accounts); }
+        faults.push_back(minorFaults() - before);
+      });
+      std::sort(faults.begin(), faults.end());
+      std::printf("load median %.2f ms\n", median * 1e3);
+      std::printf("load faults median %ld\n", faults[faults.size() / 2]);
     }
     return 0;
   }
@@ -880,7 +903,7 @@ int run(const Options& o) {
   if (!o.jsonOut.empty()) {
     std::ofstream out(o.jsonOut);
     out << fmt::format(
-        "{{\"estate\":\"{}\",\"bytes\":{},\"files\":{},\"facts\":{},\"runs\":{},\n"
+        "{{\"estate\":\"{}\",\"bytes\":{},\"files\":{},\"facts\":{},\"runs\":{},\"heap_tuned\":{},\n"
         "\"w1\":{{\"load_s\":{:.6f},\"load_mb_s\":{:.2f},\"simdjson_s\":{:.6f},\"simdjson_mb_s\":{:.2f},"
         "\"ratio_to_simdjson\":{:.4f},\"peak_rss_over_input\":{:.3f},\"peak_rss_cold_over_input\":{:.3f},\"parts\":{},\"parallel_agrees\":{},\"one_thread_s\":{:.6f},\"one_thread_ratio\":{:.4f},\"pairs\":{},\"one_thread_pairs\":{}}},\n"
         "\"w2\":{{\"compile_s\":{:.6f},\"rules\":{},\"us_per_rule\":{:.3f},\"grammar_s\":{:.6f},\"over_grammar\":{:.3f},\"pairs\":{}}},\n"
@@ -890,7 +913,7 @@ int run(const Options& o) {
         "\"w4\":{{\"ns_per_call\":{:.1f},\"allocs_per_call\":{:.3f}}},\n"
         "\"w5warm\":{{\"query_s\":{:.7f},\"prepare_query_s\":{:.7f},\"agrees\":{}}},\n"
         "\"w6\":{{\"queries\":{},\"traces_per_s\":{:.1f},\"errors\":{}}}}}\n",
-        label, bytes, files.size(), facts, o.runs, tLoad, mb / tLoad, tSimd, mb / tSimd, loadRatio, rssRatio, rssColdRatio,
+        label, bytes, files.size(), facts, o.runs, o.untunedHeap ? "false" : "true", tLoad, mb / tLoad, tSimd, mb / tSimd, loadRatio, rssRatio, rssColdRatio,
         loadStats.parts, parallelOk ? "true" : "false", w1one.b, w1one.ratio, w1.pairs, w1one.pairs,
         tCompile, nRules, tCompile * 1e6 / double(nRules), w2.b, w2.ratio, w2.pairs, tEvalAll, candAll,
         tEvalAll * 1e9 / double(candAll), rep.findings.size(), tEval3, cand3, tHand, threeRatio, w3.pairs, agreeVm ? "true" : "false",
@@ -903,4 +926,14 @@ int run(const Options& o) {
 }  // namespace
 }  // namespace ward::bench
 
-int main(int argc, char** argv) { return ward::bench::run(ward::bench::parseArgs(argc, argv)); }
+int main(int argc, char** argv) {
+  const ward::bench::Options o = ward::bench::parseArgs(argc, argv);
+  // The heap set up as the ward CLI sets it up (one arena, no trimming,
+  // blocks up to 32 MiB kept in the heap), before any thread starts: with
+  // glibc's defaults a process that loads again and again gives memory back
+  // between loads and faults it in afresh, thousands of pages per load and
+  // more in some runs than in others (bench/RESULTS.md, session 24).
+  // --untuned-heap measures a host that leaves the defaults.
+  if (!o.untunedHeap) ward::tuneHeap();
+  return ward::bench::run(o);
+}
