@@ -671,13 +671,13 @@ int run(const Options& o) {
     if (o.runsGiven && o.runs > 1) {
       load(accounts);
       std::vector<long> faults;
-      const double median = timeMedian(o.runs, [&] {
+      const double seconds = timeMedian(o.runs, [&] {
         const long before = minorFaults();
         { auto f = load(accounts); }
         faults.push_back(minorFaults() - before);
       });
       std::sort(faults.begin(), faults.end());
-      std::printf("load median %.2f ms\n", median * 1e3);
+      std::printf("load median %.2f ms\n", seconds * 1e3);
       std::printf("load faults median %ld\n", faults[faults.size() / 2]);
     }
     return 0;
