@@ -389,13 +389,15 @@ void readPermission(Aws& c, od::value& v, const Ent& group, std::string_view gro
   // The rules' ids ("sg-1:in:0", ...) are new strings, whose probe of a large
   // interner misses the cache: the first one's slot loads while the
   // permission is read, each next one's while the rule before is stored.
-  auto ruleId = [&](int n) -> const std::string& {
-    c.idBuf.assign(groupId);
-    c.idBuf += egress ? ":out:" : ":in:";
-    Aws::appendNumber(c.idBuf, n);
-    return c.idBuf;
+  // The next rule's id is written once, here, and its hash kept for upsert.
+  thread_local std::string nextId;
+  auto prepareId = [&](int n) {
+    nextId.assign(groupId);
+    nextId += egress ? ":out:" : ":in:";
+    Aws::appendNumber(nextId, n);
+    return c.b.prefetchId(nextId);
   };
-  uint32_t nextHash = c.b.prefetchId(ruleId(counter));
+  uint32_t nextHash = prepareId(counter);
   int16_t proto = net::kAllProtocols;
   std::optional<int64_t> from, to;
   // Reads [{idKey: ..., "Description": ...}] into peers.
@@ -442,9 +444,9 @@ void readPermission(Aws& c, od::value& v, const Ent& group, std::string_view gro
   }
   for (size_t i = 0; i < peers.size(); ++i) {
     const Peer& p = peers[i];
-    const uint32_t hash = nextHash;
-    Ent r = c.makePart(A.k, ruleId(counter++), hash);
-    if (i + 1 < peers.size()) nextHash = c.b.prefetchId(ruleId(counter));
+    Ent r = c.makePart(A.k, nextId, nextHash);  // the id is interned (copied) here
+    ++counter;
+    if (i + 1 < peers.size()) nextHash = prepareId(counter);
     r.set(A.group, group.entity());
     r.set(A.egress, Value::boolean(egress));
     r.set(A.traffic, Value::traffic(traffic));
