@@ -274,7 +274,7 @@ std::string_view FactBase::idOf(KindId kind, EntityIndex index) const {
 std::optional<EntityIndex> FactBase::find(KindId kind, std::string_view id) const {
   auto s = strings_.find(id);
   if (!s) return std::nullopt;
-  return tables_[kind]->ids.find(*s);
+  return findId(kind, *s);
 }
 
 // Optimization: made on first use, like a derived column. Rules iterate a
@@ -465,14 +465,14 @@ EntityIndex FactBaseBuilder::upsert(KindId kind, std::string_view id, uint32_t h
   // Optimization: a string never seen before cannot be the id of an entity yet.
   FactBase::Table& t = *fb_->tables_[kind];
   EntityIndex index = t.count++;
-  t.ids.insert(s, index);
+  fb_->claimId(kind, s, index);
   set(kind, index, 0, Value::string(s));
   return index;
 }
 
 EntityIndex FactBaseBuilder::upsert(KindId kind, StrId id) {
   FactBase::Table& t = *fb_->tables_[kind];
-  auto [index, created] = t.ids.findOrInsert(id, t.count);
+  auto [index, created] = fb_->claimId(kind, id, t.count);
   if (!created) return index;
   ++t.count;
   set(kind, index, 0, Value::string(id));
@@ -488,7 +488,10 @@ bool FactBaseBuilder::upsertNew(KindId kind, std::string_view id, EntityIndex& i
   return created;
 }
 
-void FactBaseBuilder::reserveStrings(size_t n) { fb_->strings_.reserve(n); }
+void FactBaseBuilder::reserveStrings(size_t n) {
+  fb_->strings_.reserve(n);
+  fb_->owners_.reserve(n);
+}
 
 std::optional<EntityIndex> FactBaseBuilder::find(KindId kind, std::string_view id) const {
   auto found = fb_->find(kind, id);
@@ -599,13 +602,13 @@ Result<std::shared_ptr<const FactBase>> FactBaseBuilder::finish() {
     for (size_t n = 0; n < p.refs.size(); ++n) {
       if (n + detail::kPrefetchAhead < p.refs.size()) {
         const Pending::Ref& next = p.refs[n + detail::kPrefetchAhead];
-        fb.tables_[targetOf(next.kind, next.attr)]->ids.prefetch(next.target);
+        fb.prefetchOwner(next.target);
       }
       const Pending::Ref& r = p.refs[n];
       uint32_t& slot = fb.tables_[r.kind]->cols[r.attr].ref(r.index);
       if (slot != (FactColumn::kPending | n)) continue;  // replaced since
       KindId target = targetOf(r.kind, r.attr);
-      auto found = fb.tables_[target]->ids.find(r.target);
+      auto found = fb.findId(target, r.target);
       slot = found ? *found : FactColumn::kNull32;
       if (!found) unresolved(r.origin, r.kind, r.index, r.attr, target, r.target);
     }
@@ -620,9 +623,9 @@ Result<std::shared_ptr<const FactBase>> FactBaseBuilder::finish() {
       KindId target = targetOf(r.kind, r.attr);
       elems.clear();
       if (target != kNoKind)
-        for (uint32_t i = 0; i < r.length; ++i) fb.tables_[target]->ids.prefetch(p.ids[r.start + i]);
+        for (uint32_t i = 0; i < r.length; ++i) fb.prefetchOwner(p.ids[r.start + i]);
       for (uint32_t i = 0; i < r.length; ++i) {
-        auto found = target == kNoKind ? std::nullopt : fb.tables_[target]->ids.find(p.ids[r.start + i]);
+        auto found = target == kNoKind ? std::nullopt : fb.findId(target, p.ids[r.start + i]);
         if (found) elems.push_back(Value::entity(target, *found));
         else if (target != kNoKind) unresolved(r.origin, r.kind, r.index, r.attr, target, p.ids[r.start + i]);
       }

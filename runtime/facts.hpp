@@ -298,6 +298,26 @@ private:
   const Schema* schema_;
   Interner strings_;
   std::vector<std::unique_ptr<Table>> tables_;
+  // Which entity each string is the id of, by StrId: a new entity with a new
+  // id string (most of a load) writes at the end, next to what the interner
+  // just wrote, where a hash table per kind probed a random slot (a cache
+  // miss per entity at M and L). A string that is the id of entities of more
+  // than one kind (hand-written facts may do that) names its first one here
+  // and the others in their kind's Table::moreIds.
+  struct IdOwner {
+    EntityIndex index = 0;
+    KindId kind = kNoKind;
+    uint16_t shared = 0;  // also the id of entities of other kinds
+  };
+  BigVector<IdOwner> owners_;
+  // The entity of `kind` whose id is `id`, if any.
+  std::optional<EntityIndex> findId(KindId kind, StrId id) const;
+  // As above, or `next` after recording it as that entity (second: created).
+  std::pair<EntityIndex, bool> claimId(KindId kind, StrId id, EntityIndex next);
+  // Starts loading what findId(_, id) reads first (see absorb()).
+  void prefetchOwner(StrId id) const {
+    if (id < owners_.size()) __builtin_prefetch(&owners_[id]);
+  }
   std::vector<Value> arena_;
   Diagnostics warnings_;
   // One slot per (kind, attribute): slotBase_[kind] + attr.

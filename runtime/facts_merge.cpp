@@ -131,6 +131,8 @@ std::optional<FactBaseBuilder::Absorbed> FactBaseBuilder::absorb(FactBaseBuilder
       fresh[s] = inserted;
     }
   }
+  // Room for an owner per string at once (see FactBase::owners_).
+  if (ours.owners_.size() < ours.strings_.size()) ours.owners_.resize(ours.strings_.size());
 
   // Entities, in the order the other loader created them. Those below
   // `existing[k]` were here already.
@@ -144,16 +146,15 @@ std::optional<FactBaseBuilder::Absorbed> FactBaseBuilder::absorb(FactBaseBuilder
     map.resize(t.count);
     if (t.count != 0 && to.cols[0].size() < to.count + t.count) to.cols[0].grow(to.count + t.count);
     const uint32_t* ids = t.cols[0].u32_.data();
-    size_t created = 0;
-    for (EntityIndex i = 0; i < t.count; ++i) created += fresh[ids[i]];
-    to.ids.reserve(to.count + created);
     for (EntityIndex i = 0; i < t.count; ++i) {
-      if (i + kPrefetchAhead < t.count) to.ids.prefetch(m.strings[ids[i + kPrefetchAhead]]);
+      // Ids new here are at the end of owners_, in order; the others are
+      // anywhere in it.
+      if (i + kPrefetchAhead < t.count) ours.prefetchOwner(m.strings[ids[i + kPrefetchAhead]]);
       const StrId id = ids[i];
       if (fresh[id]) {
         // Optimization: an id string new here cannot name an entity here yet.
         map[i] = to.count++;
-        to.ids.insert(m.strings[id], map[i]);
+        ours.claimId(static_cast<KindId>(k), m.strings[id], map[i]);
         to.cols[0].u32_[map[i]] = m.strings[id];
       } else {
         map[i] = upsert(static_cast<KindId>(k), m.strings[id]);

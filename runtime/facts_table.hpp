@@ -2,6 +2,7 @@
 // columns), shared by facts.cpp and the builder merge in facts_merge.cpp.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -24,7 +25,8 @@ inline uint32_t hashId(uint32_t v) {
 inline constexpr size_t kPrefetchAhead = 16;
 
 // Entity index by interned id: open addressing over (StrId + 1, index) pairs,
-// so an entity costs no heap allocation of its own.
+// so an entity costs no heap allocation of its own. (Only for ids that name
+// entities of several kinds: see FactBase::owners_.)
 class IdIndex {
 public:
   std::optional<EntityIndex> find(StrId id) const {
@@ -46,16 +48,6 @@ public:
     slots_[i] = {id + 1, next};
     ++size_;
     return {next, true};
-  }
-  // Starts loading the slot where a lookup of `id` begins (see absorb()).
-  void prefetch(StrId id) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[hashId(id) & (slots_.size() - 1)]);
-  }
-  // Makes room for n entities in all, sparing the rehashing as they come.
-  void reserve(size_t n) {
-    size_t cap = slots_.empty() ? 64 : slots_.size();
-    while ((n + 1) * 2 > cap) cap *= 2;
-    if (cap > slots_.size()) rehash(cap);
   }
   void insert(StrId id, EntityIndex index) {
     if ((size_ + 1) * 2 > slots_.size()) grow();
@@ -89,8 +81,31 @@ struct FactBase::Table {
   std::vector<FactColumn> cols;
   std::vector<Value> fallback;  // per attribute: what an unset value reads as
   std::vector<bool> derived;    // per attribute
-  detail::IdIndex ids;
+  // The ids of this kind's entities whose string FactBase::owners_ gives to
+  // an entity of another kind; empty (no memory) for most kinds and loads.
+  detail::IdIndex moreIds;
 };
+
+inline std::optional<EntityIndex> FactBase::findId(KindId kind, StrId id) const {
+  if (id >= owners_.size()) return std::nullopt;
+  const IdOwner& o = owners_[id];
+  if (o.kind == kind) return o.index;
+  if (o.shared) return tables_[kind]->moreIds.find(id);
+  return std::nullopt;
+}
+
+inline std::pair<EntityIndex, bool> FactBase::claimId(KindId kind, StrId id, EntityIndex next) {
+  if (id >= owners_.size()) [[unlikely]]
+    owners_.resize(std::max<size_t>(id + 1, strings_.size()));
+  IdOwner& o = owners_[id];
+  if (o.kind == kind) return {o.index, false};
+  if (o.kind == kNoKind) {
+    o = {next, kind, 0};
+    return {next, true};
+  }
+  o.shared = 1;
+  return tables_[kind]->moreIds.findOrInsert(id, next);
+}
 
 // References and lists of references by id, resolved in finish().
 struct FactBaseBuilder::Pending {

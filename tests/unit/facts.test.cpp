@@ -245,6 +245,46 @@ TEST_SUITE("facts") {
     CHECK(b.count(kind("sg_rule")) == 2);
   }
 
+  TEST_CASE("one string may be the id of entities of several kinds, and each kind finds its own") {
+    FactBaseBuilder b;
+    // "shared" is first a plain value, then a vpc's id, then a subnet's and
+    // a security group's; "only-vpc" names a vpc alone.
+    EntityIndex v0 = b.upsert(kind("vpc"), "only-vpc");
+    b.set(kind("vpc"), v0, attr("vpc", "state"), Value::string(b.intern("shared")));
+    EntityIndex v1 = b.upsert(kind("vpc"), "shared");
+    EntityIndex s0 = b.upsert(kind("subnet"), "subnet-0");
+    EntityIndex s1 = b.upsert(kind("subnet"), "shared");
+    EntityIndex g0 = b.upsert(kind("security_group"), "shared");
+    CHECK(v1 == 1);
+    CHECK(s1 == s0 + 1);
+    CHECK(g0 == 0);
+    // Upserting again finds each kind's entity, whichever kind came first.
+    CHECK(b.upsert(kind("security_group"), "shared") == g0);
+    CHECK(b.upsert(kind("subnet"), "shared") == s1);
+    CHECK(b.upsert(kind("vpc"), "shared") == v1);
+    CHECK(b.count(kind("vpc")) == 2);
+    CHECK(b.count(kind("subnet")) == 2);
+    CHECK(b.count(kind("security_group")) == 1);
+    // References resolve within their target kind.
+    b.setRef(kind("subnet"), s0, attr("subnet", "vpc"), "shared");
+    b.setRef(kind("subnet"), s1, attr("subnet", "vpc"), "only-vpc");
+    auto fb = b.finish();
+    REQUIRE(fb.has_value());
+    const FactBase& f = **fb;
+    CHECK(f.find(kind("vpc"), "shared") == std::optional<EntityIndex>(v1));
+    CHECK(f.find(kind("subnet"), "shared") == std::optional<EntityIndex>(s1));
+    CHECK(f.find(kind("security_group"), "shared") == std::optional<EntityIndex>(g0));
+    CHECK_FALSE(f.find(kind("instance"), "shared").has_value());
+    CHECK_FALSE(f.find(kind("subnet"), "only-vpc").has_value());
+    CHECK(f.find(kind("vpc"), "only-vpc") == std::optional<EntityIndex>(v0));
+    // A string that is only a value names no entity.
+    CHECK_FALSE(f.find(kind("vpc"), "pending").has_value());
+    CHECK(text(f, "subnet", "subnet-0", "vpc") == "shared");
+    CHECK(get(f, "subnet", "subnet-0", "vpc").entityIndex() == v1);
+    CHECK(get(f, "subnet", "shared", "vpc").entityIndex() == v0);
+    CHECK(f.idOf(kind("security_group"), g0) == "shared");
+  }
+
   TEST_CASE("reference lists drop ids that resolve to nothing") {
     auto fb = smallEstate();
     CHECK(text(*fb, "route_table", "rtb-pub", "subnets") == "[subnet-a]");

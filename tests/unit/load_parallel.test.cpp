@@ -340,6 +340,37 @@ TEST_SUITE("load-parallel") {
     CHECK(stats.reloaded == 0);
   }
 
+  TEST_CASE("an id shared by entities of several kinds across the parts merges as one load") {
+    // "x-1" is a vpc in a.json, a subnet and a security group in b.json, and
+    // the references to it in c.json name each kind.
+    Scratch s("shared-ids");
+    s.write("a.json", R"({"format": "ward-facts", "version": 1, "facts": {
+        "vpc": [{"id": "x-1", "cidr": "10.0.0.0/16"}, {"id": "vpc-2", "cidr": "10.1.0.0/16"}]}})");
+    s.write("b.json", R"({"format": "ward-facts", "version": 1, "facts": {
+        "subnet": [{"id": "x-1", "vpc": "x-1", "cidr": "10.0.1.0/24"}],
+        "security_group": [{"id": "x-1", "vpc": "vpc-2"}]}})");
+    s.write("c.json", R"({"format": "ward-facts", "version": 1, "facts": {
+        "subnet": [{"id": "subnet-2", "vpc": "x-1", "cidr": "10.0.2.0/24"}, {"id": "x-1", "az": "us-east-1a"}],
+        "vpc": [{"id": "vpc-3", "cidr": "10.2.0.0/16"}, {"id": "x-1", "region": "us-east-1"}]}})");
+    const std::string one = fingerprint({s.path()}, 1);
+    CHECK(one.find("matches no") == std::string::npos);
+    mergesAgree(readFiles(s.dir));
+    CHECK(agrees({s.path()}).reloaded == 0);
+    auto fb = loadFacts({s.path()}, LoadLimits{});
+    REQUIRE(fb.has_value());
+    const FactBase& f = **fb;
+    const KindId vpc = *f.schema().findKind("vpc"), subnet = *f.schema().findKind("subnet");
+    const KindId group = *f.schema().findKind("security_group");
+    REQUIRE(f.find(vpc, "x-1").has_value());
+    REQUIRE(f.find(subnet, "x-1").has_value());
+    REQUIRE(f.find(group, "x-1").has_value());
+    CHECK(f.count(vpc) == 3);
+    CHECK(f.count(subnet) == 2);
+    const AttrId subnetVpc = *f.schema().kind(subnet).find("vpc");
+    CHECK(f.get(subnet, *f.find(subnet, "x-1"), subnetVpc).entityIndex() == *f.find(vpc, "x-1"));
+    CHECK(f.get(subnet, *f.find(subnet, "subnet-2"), subnetVpc).entityIndex() == *f.find(vpc, "x-1"));
+  }
+
   TEST_CASE("a cancelled parallel load fails, with no fact base") {
     Scratch s("cancel");
     for (int i = 0; i < 6; ++i)
