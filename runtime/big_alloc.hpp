@@ -1,5 +1,5 @@
 // An allocator for the fact base's large hash tables (the interner's slots,
-// the id indexes). Arrays of 2 MiB or more are mapped on their own, 2 MiB
+// the id owners). Arrays of 2 MiB or more are mapped on their own, 2 MiB
 // aligned, and marked for transparent huge pages, so that the random probes of
 // a large load miss the TLB far less. Smaller arrays, and every array where
 // the kernel offers no huge pages, behave as with std::allocator.

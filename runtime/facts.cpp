@@ -1,4 +1,4 @@
-// The fact base: interned strings, column storage, id indexes, lazily derived
+// The fact base: interned strings, column storage, id owners, lazily derived
 // columns, and the builder that loaders fill.
 #include "runtime/facts.hpp"
 

@@ -1,5 +1,5 @@
-// Internal to runtime/: the tables behind FactBase (id index and per-kind
-// columns), shared by facts.cpp and the builder merge in facts_merge.cpp.
+// Internal to runtime/: the tables behind FactBase (per-kind columns and the
+// id owners' lookups), shared by facts.cpp and the builder merge in facts_merge.cpp.
 #pragma once
 
 #include <algorithm>
